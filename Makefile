@@ -1,0 +1,145 @@
+# tlsroot: boot from network root storage protected by TLS.
+#
+#   make                 build libraries and binaries into build/
+#   make check           everything: unit tests (plain, then ASan+UBSan),
+#                        fuzzers, and the QEMU scenarios; ends "N passed, N failed"
+#   make install PREFIX=/usr DESTDIR=/tmp/pkg
+#   make demo            boot a client from an NFS root over mTLS (see README)
+#
+# One static library per component folder, one public header named after it.
+
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+DRACUTDIR  ?= /usr/lib/dracut/modules.d
+SYSTEMDDIR ?= /usr/lib/systemd/system
+DESTDIR    ?=
+
+# SAN=asan: ASan+UBSan unit-test build; SAN=fuzz: clang libFuzzer build.
+SAN ?=
+ifeq ($(SAN),asan)
+BUILD ?= build/asan
+SAN_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -O1
+SAN_LDFLAGS := -fsanitize=address,undefined
+else ifeq ($(SAN),fuzz)
+BUILD ?= build/fuzz
+CC := clang
+SAN_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -O1 -DTLSROOT_FUZZING
+SAN_LDFLAGS := -fsanitize=fuzzer,address,undefined
+else
+BUILD ?= build
+endif
+
+PKGS := gnutls tss2-esys tss2-mu tss2-tctildr tss2-rc libkeyutils libmnl zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
+CPPFLAGS += -I. -D_GNU_SOURCE -DTLSROOT_VERSION='"$(VERSION)"'
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c11 $(WARN) -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
+	     $(CFLAGS) $(SAN_CFLAGS) $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_LDFLAGS)
+ifneq ($(SAN),)
+ALL_CFLAGS := $(filter-out -D_FORTIFY_SOURCE=2,$(ALL_CFLAGS))
+endif
+
+# Link order: dependents first.
+LIBDIRS := handshake tpm keys kernel-cmdline common
+MAIN_SRCS := handshake/tlsroot-agent.c
+
+lib_srcs = $(filter-out $(MAIN_SRCS),$(wildcard $(1)/*.c))
+obj_of   = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+LIBS     := $(foreach d,$(LIBDIRS),$(if $(call lib_srcs,$(d)),$(BUILD)/lib/libtr-$(d).a))
+
+CLI_OBJS   := $(call obj_of,$(wildcard cli/*.c))
+AGENT_SRC  := $(wildcard handshake/tlsroot-agent.c)
+BINS       := $(BUILD)/tlsroot $(if $(AGENT_SRC),$(BUILD)/tlsroot-agent)
+
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz-bin/%,$(FUZZ_SRCS))
+FUZZ_SECONDS ?= 5
+
+MAN_PAGES := $(wildcard doc/*.[1-8])
+
+.PHONY: all check unit unit-asan fuzz fuzz-build fuzz-bins qemu-check demo install \
+	host-setup clean
+all: $(BINS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+define LIB_RULE
+$(BUILD)/lib/libtr-$(1).a: $(call obj_of,$(call lib_srcs,$(1)))
+	@mkdir -p $$(dir $$@)
+	$$(AR) rcs $$@ $$^
+endef
+$(foreach d,$(LIBDIRS),$(eval $(call LIB_RULE,$(d))))
+
+$(BUILD)/tlsroot: $(CLI_OBJS) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(LIBS) $(PKG_LIBS)
+
+$(BUILD)/tlsroot-agent: $(call obj_of,$(AGENT_SRC)) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(call obj_of,$(AGENT_SRC)) $(LIBS) $(PKG_LIBS)
+
+# A test may list extra linker flags (e.g. -Wl,--wrap=...) in test_X.ldflags.
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS) $(PKG_LIBS) $(CMOCKA_LIBS) \
+		$(shell cat tests/unit/$*.ldflags 2>/dev/null)
+
+$(BUILD)/fuzz-bin/%: $(BUILD)/obj/tests/fuzz/%.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS) $(PKG_LIBS)
+
+# Run every unit test binary; the summary is counted by scripts/check.
+unit: $(UNIT_BINS)
+	@tests/unit/run-units $(UNIT_BINS)
+
+unit-asan:
+	@$(MAKE) --no-print-directory SAN=asan BUILD=build/asan unit
+
+fuzz-build:
+	@$(MAKE) --no-print-directory SAN=fuzz BUILD=build/fuzz fuzz-bins
+
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@tests/fuzz/run-fuzzers build/fuzz/fuzz-bin $(FUZZ_SECONDS)
+
+qemu-check: all host-setup
+	@tests/qemu/run
+
+host-setup:
+	@scripts/host-setup.sh
+
+check: host-setup
+	@scripts/check
+
+demo: host-setup all
+	@tests/qemu/demo
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DRACUTDIR)
+	install -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/
+	for p in $(MAN_PAGES); do \
+		s=$${p##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
+		install -m 0644 $$p $(DESTDIR)$(MANDIR)/man$$s/; done
+	if [ -d dracut-module/55tlsroot ] && [ -n "$$(ls dracut-module/55tlsroot)" ]; then \
+		install -d $(DESTDIR)$(DRACUTDIR)/55tlsroot; \
+		install -m 0755 dracut-module/55tlsroot/* $(DESTDIR)$(DRACUTDIR)/55tlsroot/; fi
+	if [ -d dracut-module/tlshd.service.d ]; then \
+		install -d $(DESTDIR)$(SYSTEMDDIR)/tlshd.service.d; \
+		install -m 0644 dracut-module/tlshd.service.d/* $(DESTDIR)$(SYSTEMDDIR)/tlshd.service.d/; fi
+
+.SECONDARY:
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

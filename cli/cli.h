@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tlsroot(8): one entry point per command group. Each group lives in its
+ * own cli/cmd_<group>.c and returns an enum tr_exit value.
+ */
+#ifndef TLSROOT_CLI_H
+#define TLSROOT_CLI_H
+
+#include "common/common.h"
+
+struct cli_command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);  /* argv[0] is the command name */
+};
+
+/* Print err->msg as one line on stderr and return its exit code. */
+int cli_fail(const struct tr_error *err);
+
+/* Print "tlsroot: <message>" and return TR_EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Command groups; add one line here and one in cli/main.c per group. */
+int cmd_version(int argc, char **argv);
+
+#endif

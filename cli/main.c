@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#ifndef TLSROOT_VERSION
+#define TLSROOT_VERSION "0.1"
+#endif
+
+static const struct cli_command commands[] = {
+	{ "version", "print the version", cmd_version },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+int cli_fail(const struct tr_error *err)
+{
+	fprintf(stderr, "tlsroot: %s\n", err->msg[0] ? err->msg : "failed");
+	return err->code ? err->code : TR_EXIT_FAILURE;
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tlsroot: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n", stderr);
+	return TR_EXIT_USAGE;
+}
+
+int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("tlsroot %s\n", TLSROOT_VERSION);
+	return TR_EXIT_OK;
+}
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "Usage: tlsroot COMMAND [ARGS]...\n\n"
+		     "Boot from network root storage protected by TLS.\n\n"
+		     "Commands:\n");
+	for (i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(out, "\nRun 'tlsroot COMMAND --help' for a command's options; "
+		     "see tlsroot(8).\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return TR_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return TR_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(argc - 1, argv + 1);
+	for (i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	return cli_usage_error("unknown command '%s'; run 'tlsroot --help' for the list",
+			       argv[1]);
+}
