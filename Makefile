@@ -15,19 +15,22 @@ DRACUTDIR  ?= /usr/lib/dracut/modules.d
 SYSTEMDDIR ?= /usr/lib/systemd/system
 DESTDIR    ?=
 
-# SAN=asan: ASan+UBSan unit-test build; SAN=fuzz: clang libFuzzer build.
+# O: output root. SAN=asan: ASan+UBSan unit-test build in $(O)/asan;
+# SAN=fuzz: clang libFuzzer build in $(O)/fuzz. Parallel work trees of
+# builds can use separate O= roots.
+O   ?= build
 SAN ?=
 ifeq ($(SAN),asan)
-BUILD ?= build/asan
+BUILD ?= $(O)/asan
 SAN_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -O1
 SAN_LDFLAGS := -fsanitize=address,undefined
 else ifeq ($(SAN),fuzz)
-BUILD ?= build/fuzz
+BUILD ?= $(O)/fuzz
 CC := clang
 SAN_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -O1 -DTLSROOT_FUZZING
 SAN_LDFLAGS := -fsanitize=fuzzer,address,undefined
 else
-BUILD ?= build
+BUILD ?= $(O)
 endif
 
 PKGS := gnutls tss2-esys tss2-mu tss2-tctildr tss2-rc libkeyutils libmnl zlib
@@ -102,15 +105,15 @@ unit: $(UNIT_BINS)
 	@tests/unit/run-units $(UNIT_BINS)
 
 unit-asan:
-	@$(MAKE) --no-print-directory SAN=asan BUILD=build/asan unit
+	@$(MAKE) --no-print-directory SAN=asan BUILD=$(O)/asan unit
 
 fuzz-build:
-	@$(MAKE) --no-print-directory SAN=fuzz BUILD=build/fuzz fuzz-bins
+	@$(MAKE) --no-print-directory SAN=fuzz BUILD=$(O)/fuzz fuzz-bins
 
 fuzz-bins: $(FUZZ_BINS)
 
 fuzz: fuzz-build
-	@tests/fuzz/run-fuzzers build/fuzz/fuzz-bin $(FUZZ_SECONDS)
+	@tests/fuzz/run-fuzzers $(O)/fuzz/fuzz-bin $(FUZZ_SECONDS)
 
 qemu-check: all host-setup
 	@tests/qemu/run
