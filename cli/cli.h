@@ -22,5 +22,9 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Command groups; add one line here and one in cli/main.c per group. */
 int cmd_version(int argc, char **argv);
+int cmd_seal(int argc, char **argv);     /* cli/cmd_seal.c */
+int cmd_inspect(int argc, char **argv);
+int cmd_unseal(int argc, char **argv);
+int cmd_cmdline(int argc, char **argv);
 
 #endif

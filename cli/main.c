@@ -11,6 +11,10 @@
 
 static const struct cli_command commands[] = {
 	{ "version", "print the version", cmd_version },
+	{ "seal", "seal an identity to this machine's TPM", cmd_seal },
+	{ "inspect", "show a sealed bundle's header", cmd_inspect },
+	{ "unseal", "unseal bundles into the kernel keyrings, then lock", cmd_unseal },
+	{ "cmdline", "print the boot configuration from the kernel command line", cmd_cmdline },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
