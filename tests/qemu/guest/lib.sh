@@ -1,0 +1,133 @@
+# Helpers for guest-side scenario code (sourced; bash).
+# Markers on the console: "TLSROOT-MARK: <text>" for progress and
+# "TLSROOT-RESULT: PASS|FAIL <reason>" for the verdict, read by the host.
+
+TB_SERVER_IP=192.0.2.1
+TB_SUBNQN=nqn.2026-11.test.tlsroot:root
+TB_HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:6d3c9a40-5a1e-4b0c-8c2e-7a1b2c3d4e5f
+TB_HOSTID=6d3c9a40-5a1e-4b0c-8c2e-7a1b2c3d4e5f
+TB_CTL_PORT=7777
+
+tb_cmdline_init() {
+	local w
+	TB_ROLE= TB_IP=
+	for w in $(cat /proc/cmdline); do
+		case $w in
+		tlsroot.role=*) TB_ROLE=${w#*=} ;;
+		tlsroot.ip=*) TB_IP=${w#*=} ;;
+		esac
+	done
+}
+
+tb_mark() { echo "TLSROOT-MARK: $*"; }
+
+# Print the verdict once, flush, power off. Never returns.
+tb_result() {
+	local verdict=$1
+	shift
+	echo "TLSROOT-RESULT: $verdict $*"
+	sync
+	echo o >/proc/sysrq-trigger 2>/dev/null
+	poweroff -f
+	sleep 30
+}
+tb_pass() { tb_result PASS "$@"; }
+tb_fail() { tb_result FAIL "$@"; }
+
+# tb_wait SECONDS CMD...: run CMD every 0.2 s until it succeeds; bounded.
+tb_wait() {
+	local deadline=$(( $(date +%s%N) / 1000000 + $1 * 1000 ))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ $(( $(date +%s%N) / 1000000 )) -ge $deadline ] && return 1
+		sleep 0.2
+	done
+}
+
+# tb_expect DESCRIPTION CMD...: fail the scenario unless CMD succeeds.
+tb_expect() {
+	local what=$1
+	shift
+	"$@" || tb_fail "$what (command: $*)"
+}
+
+# tb_expect_fail DESCRIPTION CMD...: fail the scenario if CMD succeeds.
+tb_expect_fail() {
+	local what=$1
+	shift
+	if "$@"; then
+		tb_fail "$what (command succeeded: $*)"
+	fi
+}
+
+# Modules kTLS needs; instmods/modprobe of tls alone does not pull the
+# cipher drivers in (REFERENCE.md §12).
+TB_KTLS_MODULES="tls gcm ghash-generic ghash-clmulni-intel aesni-intel ccm
+chacha20poly1305 chacha-x86_64 poly1305-x86_64 seqiv aead cryptd crypto_simd"
+
+tb_load_ktls() {
+	local m
+	for m in $TB_KTLS_MODULES; do
+		modprobe -q "$m" 2>/dev/null
+	done
+	grep -q '^tls ' /proc/modules
+}
+
+# Ask the server VM to do something (fault injection); prints its answer.
+tb_server_ctl() {
+	local answer
+	exec 5<>"/dev/tcp/$TB_SERVER_IP/$TB_CTL_PORT" || return 1
+	echo "$*" >&5
+	read -r -t 60 answer <&5
+	exec 5>&-
+	echo "$answer"
+	[ "${answer%% *}" = OK ]
+}
+
+# Enable handshake tracepoints; tb_trace_dump prints them to the console.
+tb_trace_on() {
+	local t=/sys/kernel/tracing
+	[ -d $t/events/handshake ] && echo 1 >$t/events/handshake/enable
+	echo 1 >$t/tracing_on 2>/dev/null
+}
+tb_trace_dump() {
+	sed 's/^/TLSROOT-TRACE: /' /sys/kernel/tracing/trace 2>/dev/null | grep -v '^TLSROOT-TRACE: #'
+}
+
+# Stock tlshd as the client-side agent. --no-cert: no client certificate.
+tb_start_tlshd_client() {
+	local conf=/run/tlshd-client.conf pki=/tlsroot-test/pki
+	{
+		echo "[debug]"
+		echo "loglevel=1"
+		echo "[authenticate]"
+		echo "keyrings=.nfs;.nvme"
+		echo "[authenticate.client]"
+		echo "x509.truststore=$pki/ca.pem"
+		if [ "${1:-}" != --no-cert ]; then
+			echo "x509.certificate=$pki/client.pem"
+			echo "x509.private_key=$pki/client.key"
+		fi
+	} >$conf
+	tlshd -c $conf >/run/tlshd-client.log 2>&1 &
+	echo $! >/run/tlshd-client.pid
+	sleep 0.5
+	kill -0 "$(cat /run/tlshd-client.pid)" 2>/dev/null ||
+		tb_fail "tlshd did not start: $(cat /run/tlshd-client.log)"
+}
+
+# Insert an NVMe PSK (interchange file) the way nvme-cli users do.
+tb_insert_psk() { # file [identity-version]
+	nvme check-tls-key --keydata="$(cat "$1")" --hostnqn="$TB_HOSTNQN" \
+		--subsysnqn="$TB_SUBNQN" --identity="${2:-1}" --insert
+}
+
+tb_nvme_connect() { # extra nvme-connect options...
+	nvme connect -t tcp -a "$TB_SERVER_IP" -s 4420 -n "$TB_SUBNQN" \
+		--hostnqn="$TB_HOSTNQN" --hostid="$TB_HOSTID" "$@"
+}
+
+tb_nfs_client_modules() {
+	tb_load_ktls || tb_fail "cannot load the kTLS modules"
+	modprobe nfsv4 || tb_fail "cannot load nfsv4"
+}

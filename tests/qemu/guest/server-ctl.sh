@@ -1,0 +1,16 @@
+#!/bin/bash
+# One control request from a client scenario: a line in, a line out.
+. /tlsroot-test/lib.sh
+read -r cmd arg rest
+cfg=/sys/kernel/config/nvmet
+case $cmd in
+ping) echo "OK pong" ;;
+nfsd-stop) rpc.nfsd 0 && echo "OK nfsd stopped" || echo "ERR rpc.nfsd 0 failed" ;;
+nfsd-start) rpc.nfsd -N 3 8 && echo Y >/proc/fs/nfsd/v4_end_grace 2>/dev/null; echo "OK nfsd started" ;;
+nvmet-port-off)
+	rm -f $cfg/ports/1/subsystems/$TB_SUBNQN && echo "OK port 1 unlinked" || echo "ERR unlink" ;;
+nvmet-port-on)
+	ln -s $cfg/subsystems/$TB_SUBNQN $cfg/ports/1/subsystems/ && echo "OK port 1 linked" || echo "ERR link" ;;
+tlshd-log) echo "OK $(tr '\n' '|' </run/tlshd.log | tail -c 3000)" ;;
+*) echo "ERR unknown command '$cmd'" ;;
+esac

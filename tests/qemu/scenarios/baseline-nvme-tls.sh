@@ -1,0 +1,17 @@
+DESC="stock tlshd: NVMe/TCP connect with a TLS PSK, read a block, check tls_key"
+guest() {
+	tb_load_ktls || tb_fail "cannot load the kTLS modules"
+	modprobe nvme-tcp || tb_fail "cannot load nvme-tcp"
+	tb_insert_psk /tlsroot-test/pki/nvme-psk.txt >/tmp/psk.out 2>&1 ||
+		tb_fail "nvme check-tls-key --insert failed: $(cat /tmp/psk.out)"
+	tb_start_tlshd_client
+	tb_expect "nvme connect --tls failed" tb_nvme_connect --tls
+	tb_wait 20 test -b /dev/nvme0n1 || tb_fail "no /dev/nvme0n1 after connect"
+	dd if=/dev/nvme0n1 bs=4096 count=1 iflag=direct status=none | grep -aq "tlsroot nvme marker" ||
+		tb_fail "marker block not read from the namespace"
+	key=$(cat /sys/class/nvme/nvme0/tls_key 2>/dev/null)
+	[ -n "$key" ] || tb_fail "/sys/class/nvme/nvme0/tls_key is empty: no TLS key in use"
+	grep -q "$key" <(awk '{print $1}' /proc/keys) ||
+		tb_fail "tls_key $key is not a key in /proc/keys"
+	tb_pass "connected over TLS with PSK key $key and read the marker block"
+}

@@ -1,0 +1,228 @@
+# Host side of the QEMU test bed (sourced by tests/qemu/run and bench/).
+# VMs are linked only by QEMU dgram netdevs on 127.0.0.1; no user-mode
+# networking. Every wait is bounded; every process started here is killed
+# by its PID, never by name.
+
+TB_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TB_TOP=$(cd "$TB_HERE/../.." && pwd)
+TB_SERVER_IP=192.0.2.1
+TB_CLIENT_IP=192.0.2.2
+TB_PIDS=()
+
+tb_log() { echo "testbed: $*" >&2; }
+
+# tb_setup RUNDIR: image, accelerator, link ports, PKI, guest binaries.
+tb_setup() {
+	TB_RUN=$1
+	mkdir -p "$TB_RUN"
+	TB_IMAGE=$("$TB_HERE/image/build-image") || return 1
+	tb_pick_accel
+	tb_pick_ports || return 1
+	"$TB_HERE/pki" "$TB_RUN/pki" || { tb_log "cannot create the test PKI"; return 1; }
+	tb_build_guest_binaries || return 1
+	trap tb_cleanup EXIT
+}
+
+tb_cleanup() {
+	local pid
+	for pid in "${TB_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	sleep 0.5
+	for pid in "${TB_PIDS[@]}"; do
+		kill -9 "$pid" 2>/dev/null
+	done
+	TB_PIDS=()
+}
+
+# KVM is used when it really runs a guest; on some hosts /dev/kvm exists
+# but guests die with "KVM internal error", so probe with a real boot.
+tb_pick_accel() {
+	TB_ACCEL=tcg
+	TB_CPU=max
+	[ -n "${TLSROOT_ACCEL:-}" ] && { TB_ACCEL=$TLSROOT_ACCEL; [ "$TB_ACCEL" = kvm ] && TB_CPU=host; return; }
+	[ -w /dev/kvm ] || return 0
+	local probe=$TB_RUN/kvm-probe k
+	mkdir -p "$probe/payload"
+	printf '#!/bin/bash\necho TLSROOT-KVM-OK\necho o >/proc/sysrq-trigger\n' >"$probe/payload/guest-init"
+	chmod +x "$probe/payload/guest-init"
+	k=$TB_IMAGE/kernels/k7
+	tb_make_initrd "$k/boot.cpio.gz" "$probe/payload" "$probe/initrd" || return 0
+	qemu-img create -q -f qcow2 -F raw -b "$TB_IMAGE/rootfs.img" "$probe/disk.qcow2"
+	timeout 60 qemu-system-x86_64 -accel kvm -cpu host -m 512 -nodefaults \
+		-display none -no-reboot -serial "file:$probe/serial.log" \
+		-kernel "$k/vmlinuz" -initrd "$probe/initrd" \
+		-append "console=ttyS0 panic=-1 quiet" \
+		-drive "file=$probe/disk.qcow2,if=virtio,format=qcow2" \
+		>"$probe/qemu.log" 2>&1
+	if grep -aq TLSROOT-KVM-OK "$probe/serial.log" 2>/dev/null; then
+		TB_ACCEL=kvm
+		TB_CPU=host
+	else
+		tb_log "KVM does not run guests here ($(head -c 200 "$probe/qemu.log" | tr '\n' ' ')); using TCG"
+	fi
+}
+
+tb_port_free() { ! ss -Hlnu "sport = :$1" | grep -q .; }
+
+# Two UDP ports on 127.0.0.1 for the server<->client link.
+tb_pick_ports() {
+	local i p
+	for i in $(seq 1 50); do
+		p=$((20000 + RANDOM % 20000))
+		if tb_port_free "$p" && tb_port_free $((p + 1)); then
+			TB_PORT_SERVER=$p
+			TB_PORT_CLIENT=$((p + 1))
+			return 0
+		fi
+	done
+	tb_log "no free UDP port pair on 127.0.0.1"
+	return 1
+}
+
+# Build tlsroot inside a copy-on-write view of the guest rootfs so the
+# binaries link against the guest's own libraries.
+tb_build_guest_binaries() {
+	local merged=$TB_RUN/chroot upper=$TB_RUN/chroot-upper work=$TB_RUN/chroot-work rc=0
+	mkdir -p "$merged" "$upper" "$work" "$TB_RUN/guest-bin"
+	mount -t overlay overlay -o "lowerdir=$TB_IMAGE/rootfs,upperdir=$upper,workdir=$work" "$merged" ||
+		{ tb_log "cannot mount an overlay of the guest rootfs"; return 1; }
+	mkdir -p "$merged/src"
+	(cd "$TB_TOP" && git ls-files -z --cached --others --exclude-standard |
+		xargs -0 tar -cf - 2>/dev/null) | tar -xf - -C "$merged/src"
+	mount -t proc proc "$merged/proc"
+	if ! chroot "$merged" make -C /src O=/build -j2 all >"$TB_RUN/guest-build.log" 2>&1; then
+		tb_log "building tlsroot in the guest rootfs failed; see $TB_RUN/guest-build.log"
+		rc=1
+	else
+		cp "$merged"/build/tlsroot* "$TB_RUN/guest-bin/"
+	fi
+	umount "$merged/proc"
+	umount "$merged"
+	rm -rf "$upper" "$work" "$merged"
+	return $rc
+}
+
+# tb_make_initrd BOOT_CPIO_GZ PAYLOAD_DIR OUT: append the payload to the
+# boot initramfs (the kernel unpacks concatenated archives in order).
+tb_make_initrd() {
+	local stage
+	stage=$(mktemp -d)
+	cp -a "$2" "$stage/payload"
+	{ cat "$1"; (cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1); } >"$3"
+	rm -rf "$stage"
+}
+
+# tb_start_vm NAME KERNEL_LABEL ROLE IP MEM_MB SIDE PAYLOAD [QEMU ARGS...]
+# SIDE is server or client (which end of the link). Sets TB_VM_PID_<NAME>.
+tb_start_vm() {
+	local name=$1 label=$2 role=$3 ip=$4 mem=$5 side=$6 payload=$7
+	shift 7
+	local vm=$TB_RUN/vm-$name k=$TB_IMAGE/kernels/$label local_port remote_port mac
+	[ -f "$k/vmlinuz" ] || { tb_log "no kernel '$label' in $TB_IMAGE"; return 1; }
+	mkdir -p "$vm"
+	if [ "$side" = server ]; then
+		local_port=$TB_PORT_SERVER remote_port=$TB_PORT_CLIENT mac=52:54:00:12:00:01
+	else
+		local_port=$TB_PORT_CLIENT remote_port=$TB_PORT_SERVER mac=52:54:00:12:00:02
+	fi
+	tb_make_initrd "$k/boot.cpio.gz" "$payload" "$vm/initrd" || return 1
+	qemu-img create -q -f qcow2 -F raw -b "$TB_IMAGE/rootfs.img" "$vm/disk.qcow2"
+	: >"$vm/serial.log"
+	qemu-system-x86_64 -accel "$TB_ACCEL" -cpu "$TB_CPU" -m "$mem" -smp 1 \
+		-nodefaults -display none -no-reboot \
+		-serial "file:$vm/serial.log" -pidfile "$vm/qemu.pid" \
+		-kernel "$k/vmlinuz" -initrd "$vm/initrd" \
+		-append "console=ttyS0 panic=-1 oops=panic net.ifnames=0 tlsroot.role=$role tlsroot.ip=$ip/24 ${TB_EXTRA_APPEND:-}" \
+		-drive "file=$vm/disk.qcow2,if=virtio,format=qcow2,cache=unsafe" \
+		-netdev "dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=$local_port,remote.type=inet,remote.host=127.0.0.1,remote.port=$remote_port" \
+		-device "virtio-net-pci,netdev=n0,mac=$mac" \
+		-device virtio-rng-pci \
+		"$@" >"$vm/qemu.log" 2>&1 &
+	local pid=$!
+	TB_PIDS+=("$pid")
+	printf -v "TB_VM_PID_${name//-/_}" '%s' "$pid"
+	echo "$pid" >"$vm/pid"
+}
+
+tb_vm_log() { echo "$TB_RUN/vm-$1/serial.log"; }
+tb_vm_pid() { cat "$TB_RUN/vm-$1/pid" 2>/dev/null; }
+
+# tb_wait_marker NAME PATTERN SECONDS: 0 when PATTERN (grep -E) appears in
+# the VM's serial log, 1 on timeout, 2 when the VM exited first.
+tb_wait_marker() {
+	local log pid deadline
+	log=$(tb_vm_log "$1")
+	pid=$(tb_vm_pid "$1")
+	deadline=$(( $(date +%s) + $3 ))
+	while [ "$(date +%s)" -lt "$deadline" ]; do
+		grep -aqE "$2" "$log" 2>/dev/null && return 0
+		kill -0 "$pid" 2>/dev/null || { grep -aqE "$2" "$log" 2>/dev/null && return 0; return 2; }
+		sleep 0.5
+	done
+	return 1
+}
+
+# tb_wait_exit NAME SECONDS: wait for the VM to power off; kill it after.
+tb_wait_exit() {
+	local pid deadline
+	pid=$(tb_vm_pid "$1")
+	deadline=$(( $(date +%s) + $2 ))
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ "$(date +%s)" -ge "$deadline" ]; then
+			tb_stop_vm "$1"
+			return 1
+		fi
+		sleep 0.5
+	done
+	return 0
+}
+
+tb_stop_vm() {
+	local pid
+	pid=$(tb_vm_pid "$1")
+	[ -n "$pid" ] || return 0
+	kill "$pid" 2>/dev/null
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.2
+	done
+	kill -9 "$pid" 2>/dev/null
+}
+
+# swtpm for one scenario; its state directory survives that scenario's
+# reboots. Prints the QEMU arguments that attach it.
+tb_start_swtpm() {
+	local dir=$1 pid
+	mkdir -p "$dir/state"
+	rm -f "$dir/sock"
+	swtpm socket --tpm2 --tpmstate "dir=$dir/state" \
+		--ctrl "type=unixio,path=$dir/sock" --pid "file=$dir/swtpm.pid" \
+		--log "file=$dir/swtpm.log" --daemon || return 1
+	for _ in $(seq 1 50); do
+		[ -S "$dir/sock" ] && break
+		sleep 0.1
+	done
+	[ -S "$dir/sock" ] || { tb_log "swtpm did not create $dir/sock"; return 1; }
+	pid=$(cat "$dir/swtpm.pid")
+	TB_PIDS+=("$pid")
+	TB_SWTPM_ARGS=(-chardev "socket,id=chrtpm,path=$dir/sock"
+		-tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0)
+}
+
+# tb_start_server: the server VM with nfsd, tlshd and nvmet; waits for
+# its readiness line. Server kernel: TLSROOT_SERVER_KERNEL (default k7).
+tb_start_server() {
+	local p=$TB_RUN/server-payload rc
+	rm -rf "$p"
+	mkdir -p "$p/pki"
+	cp "$TB_HERE"/guest/{guest-init,lib.sh,server.sh,server-ctl.sh} "$p/"
+	cp "$TB_RUN"/pki/{ca.pem,server.pem,server.key,rogue-server.pem,rogue-server.key,wrongname-server.pem,wrongname-server.key,nvme-psk.txt} "$p/pki/"
+	tb_start_vm server "${TLSROOT_SERVER_KERNEL:-k7}" server "$TB_SERVER_IP" 1024 server "$p" || return 1
+	tb_wait_marker server 'TLSROOT-SERVER-(READY|FAIL)' 240
+	rc=$?
+	if [ $rc -ne 0 ] || grep -aq TLSROOT-SERVER-FAIL "$(tb_vm_log server)"; then
+		tb_log "server VM not ready (wait status $rc): $(grep -a -m1 -E 'TLSROOT-SERVER-FAIL|TLSROOT-RESULT' "$(tb_vm_log server)")"
+		return 1
+	fi
+}
