@@ -243,6 +243,8 @@ static int parse_server(const struct spec_form *f, const char **rest,
 
 	if (p[0] == '/')
 		return 0;       /* no server: DHCP's next-server supplies it */
+	if (!p[0])
+		return spec_error(f, err, "no export path");
 	if (p[0] == '[') {
 		len = strcspn(p, "]");
 		if (p[len] != ']')
@@ -257,6 +259,9 @@ static int parse_server(const struct spec_form *f, const char **rest,
 			return spec_error(f, err, "empty server");
 		if (p[len] != ':')
 			return spec_error(f, err, "no export path");
+		if (p[len + 1] == ':')
+			return spec_error(f, err,
+					  "an IPv6 server goes in brackets, e.g. [fd00::1]");
 	}
 	if (len >= sizeof(server))
 		return spec_error(f, err, "the server name is too long");
