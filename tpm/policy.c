@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Policy digests computed on the host (TPM 2.0 Part 3, PolicyPCR and
+ * PolicyAuthValue), so sealing needs no trial session and predictive
+ * sealing needs no PCR reads. Also the PCR and PIN option parsers.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <tss2/tss2_mu.h>
+
+#include "tpm/tpm.h"
+#include "tpm/tpm_private.h"
+
+void tr_pcr_selection(uint32_t mask, TPML_PCR_SELECTION *sel)
+{
+	memset(sel, 0, sizeof(*sel));
+	sel->count = 1;
+	sel->pcrSelections[0].hash = TPM2_ALG_SHA256;
+	sel->pcrSelections[0].sizeofSelect = 3;
+	sel->pcrSelections[0].pcrSelect[0] = (uint8_t)mask;
+	sel->pcrSelections[0].pcrSelect[1] = (uint8_t)(mask >> 8);
+	sel->pcrSelections[0].pcrSelect[2] = (uint8_t)(mask >> 16);
+}
+
+static int hash_error(struct tr_error *err, int rc)
+{
+	tr_error_set(err, TR_EXIT_FAILURE, "SHA-256 failed: %s",
+		     gnutls_strerror(rc));
+	return -1;
+}
+
+/* policy = H(policy || TPM_CC || args), args already marshalled. */
+static int policy_update(uint8_t policy[TR_DIGEST_LEN], uint32_t cc,
+			 const uint8_t *args, size_t args_len,
+			 struct tr_error *err)
+{
+	uint8_t buf[TR_DIGEST_LEN + 4 + 256];
+	size_t off = 0;
+	int rc;
+
+	if (args_len > sizeof(buf) - TR_DIGEST_LEN - 4)
+		return hash_error(err, GNUTLS_E_INTERNAL_ERROR);
+	memcpy(buf, policy, TR_DIGEST_LEN);
+	off = TR_DIGEST_LEN;
+	buf[off++] = (uint8_t)(cc >> 24);
+	buf[off++] = (uint8_t)(cc >> 16);
+	buf[off++] = (uint8_t)(cc >> 8);
+	buf[off++] = (uint8_t)cc;
+	memcpy(buf + off, args, args_len);
+	off += args_len;
+	rc = gnutls_hash_fast(GNUTLS_DIG_SHA256, buf, off, policy);
+	return rc < 0 ? hash_error(err, rc) : 0;
+}
+
+static int policy_pcr(uint8_t policy[TR_DIGEST_LEN], uint32_t mask,
+		      const uint8_t values[][TR_DIGEST_LEN],
+		      struct tr_error *err)
+{
+	uint8_t concat[TR_PCR_COUNT * TR_DIGEST_LEN], args[128];
+	TPML_PCR_SELECTION sel;
+	size_t n = 0, off = 0;
+	unsigned i;
+	int rc;
+
+	for (i = 0; i < TR_PCR_COUNT; i++)
+		if (mask >> i & 1) {
+			memcpy(concat + n, values[i], TR_DIGEST_LEN);
+			n += TR_DIGEST_LEN;
+		}
+	tr_pcr_selection(mask, &sel);
+	if (Tss2_MU_TPML_PCR_SELECTION_Marshal(&sel, args, sizeof(args), &off))
+		return hash_error(err, GNUTLS_E_INTERNAL_ERROR);
+	/* pcrDigest = H(selected values in ascending PCR order) */
+	rc = gnutls_hash_fast(GNUTLS_DIG_SHA256, concat, n, args + off);
+	if (rc < 0)
+		return hash_error(err, rc);
+	return policy_update(policy, TPM2_CC_PolicyPCR, args,
+			     off + TR_DIGEST_LEN, err);
+}
+
+int tr_policy_digest(uint32_t mask, const uint8_t values[][TR_DIGEST_LEN],
+		     int with_pin, uint8_t out[TR_DIGEST_LEN],
+		     struct tr_error *err)
+{
+	memset(out, 0, TR_DIGEST_LEN);
+	if (mask == 0 || mask >> TR_PCR_COUNT) {
+		tr_error_set(err, TR_EXIT_USAGE,
+			     "a policy needs at least one PCR in 0..23");
+		return -1;
+	}
+	if (policy_pcr(out, mask, values, err) < 0)
+		return -1;
+	if (with_pin)
+		return policy_update(out, TPM2_CC_PolicyAuthValue, NULL, 0,
+				     err);
+	return 0;
+}
+
+int tr_policy_pin_auth(const struct tr_secret *pin, uint8_t out[TR_DIGEST_LEN],
+		       struct tr_error *err)
+{
+	size_t len = pin->len;
+	int rc;
+
+	if (len && pin->data[len - 1] == '\n')
+		len--;
+	if (len == 0) {
+		tr_error_set(err, TR_EXIT_PIN,
+			     "the PIN is empty; put the PIN in the --pin-file");
+		return -1;
+	}
+	rc = gnutls_hash_fast(GNUTLS_DIG_SHA256, pin->data, len, out);
+	return rc < 0 ? hash_error(err, rc) : 0;
+}
+
+static int parse_pcr_number(const char *s, char **end, unsigned *pcr)
+{
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, end, 10);
+	if (errno || v >= TR_PCR_COUNT)
+		return -1;
+	*pcr = (unsigned)v;
+	return 0;
+}
+
+int tr_pcr_list_parse(const char *s, uint32_t *mask, struct tr_error *err)
+{
+	const char *p = s;
+	char *end;
+	unsigned pcr;
+
+	*mask = 0;
+	for (;;) {
+		if (parse_pcr_number(p, &end, &pcr) < 0 ||
+		    (*end != ',' && *end != '\0')) {
+			tr_error_set(err, TR_EXIT_USAGE,
+				     "bad PCR list '%s': use numbers 0..23 separated by commas, e.g. 7,15",
+				     s);
+			return -1;
+		}
+		*mask |= 1u << pcr;
+		if (*end == '\0')
+			return 0;
+		p = end + 1;
+	}
+}
+
+static int hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int tr_pcr_value_parse(const char *s, unsigned *pcr,
+		       uint8_t value[TR_DIGEST_LEN], struct tr_error *err)
+{
+	static const char bank[] = "=sha256:";
+	char *end;
+	unsigned i;
+
+	if (parse_pcr_number(s, &end, pcr) < 0 ||
+	    strncmp(end, bank, sizeof(bank) - 1) != 0)
+		goto bad;
+	end += sizeof(bank) - 1;
+	if (strlen(end) != 2 * TR_DIGEST_LEN)
+		goto bad;
+	for (i = 0; i < TR_DIGEST_LEN; i++) {
+		int hi = hex_nibble(end[2 * i]), lo = hex_nibble(end[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			goto bad;
+		value[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+bad:
+	tr_error_set(err, TR_EXIT_USAGE,
+		     "bad PCR value '%s': use N=sha256:<64 hex digits>, e.g. 7=sha256:%.16s...",
+		     s, "0000000000000000");
+	return -1;
+}

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Sealing identities to the TPM 2.0 and unsealing them again.
+ *
+ * A sealed bundle (tlsroot-bundle(5)) is a plaintext header naming the
+ * identity, its PCR policy and a TPM-sealed 32-byte key, followed by the
+ * identity sealed with AES-256-GCM under a key derived from that sealed key.
+ * The header is the AEAD's associated data.
+ *
+ * Layers, bottom up:
+ *   tr_bundle_*    the file format: parse and build headers, AEAD (no TPM)
+ *   tr_payload_*   what the AEAD protects: x509 or PSK identity (no TPM)
+ *   tr_policy_*    PolicyPCR/PolicyAuthValue digests computed on the host
+ *   tr_tpm_*       ESAPI: connect, SRK, seal, unseal, PCR read and extend
+ */
+#ifndef TLSROOT_TPM_H
+#define TLSROOT_TPM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/common.h"
+
+#define TR_BUNDLE_VERSION 1
+#define TR_BUNDLE_MAX (256 * 1024)     /* whole file */
+#define TR_BUNDLE_BLOB_MAX 1024        /* SRK, TPM2B_PUBLIC, TPM2B_PRIVATE */
+#define TR_BUNDLE_NONCE_LEN 12
+#define TR_BUNDLE_TAG_LEN 16
+#define TR_SEALED_KEY_LEN 32
+#define TR_DIGEST_LEN 32               /* SHA-256: bank, policy, PIN */
+#define TR_PCR_COUNT 24
+#define TR_LOCK_PCR_NONE 0xff
+#define TR_IDENTITY_NAME_MAX 64
+#define TR_TPM_DEFAULT_TCTI "device:/dev/tpmrm0"
+#define TR_SRK_HANDLE 0x81000001u
+
+enum tr_bundle_kind { TR_BUNDLE_X509 = 1, TR_BUNDLE_PSK = 2 };
+enum tr_bundle_flags { TR_BUNDLE_FLAG_PIN = 1 };
+
+/*
+ * A parsed header. Blobs are copied; sealed points into the buffer that
+ * was parsed (ciphertext followed by the tag).
+ */
+struct tr_bundle_header {
+	uint16_t version;
+	uint8_t kind;                  /* enum tr_bundle_kind */
+	uint8_t flags;                 /* enum tr_bundle_flags */
+	char name[TR_IDENTITY_NAME_MAX + 1];
+	uint16_t pcr_bank;             /* TPM2_ALG_SHA256 */
+	uint32_t pcr_mask;             /* bit n: PCR n */
+	uint8_t lock_pcr;              /* 0..23 or TR_LOCK_PCR_NONE */
+	uint8_t pcr_values[TR_PCR_COUNT][TR_DIGEST_LEN]; /* for bits in mask */
+	uint8_t policy[TR_DIGEST_LEN];
+	uint8_t srk[TR_BUNDLE_BLOB_MAX];   /* Esys_TR_Serialize of the SRK */
+	size_t srk_len;
+	uint8_t pub[TR_BUNDLE_BLOB_MAX];   /* marshalled TPM2B_PUBLIC */
+	size_t pub_len;
+	uint8_t priv[TR_BUNDLE_BLOB_MAX];  /* marshalled TPM2B_PRIVATE */
+	size_t priv_len;
+	uint8_t nonce[TR_BUNDLE_NONCE_LEN];
+	size_t header_len;             /* bytes of header = AAD */
+	const uint8_t *sealed;         /* ciphertext || tag */
+	size_t sealed_len;
+};
+
+/*
+ * Parse a whole bundle file. Truncation, bad lengths, trailing bytes or a
+ * bad magic give TR_EXIT_CORRUPT; a version other than TR_BUNDLE_VERSION
+ * gives TR_EXIT_VERSION. Only the header is checked: the payload is
+ * authenticated by tr_bundle_open().
+ */
+int tr_bundle_parse(const uint8_t *buf, size_t len, struct tr_bundle_header *h,
+		    struct tr_error *err);
+
+/*
+ * Encrypt payload under key (the 32 bytes the TPM seals) and write the
+ * whole bundle: h's header fields (nonce included) then ciphertext and tag.
+ * *out is malloc'd.
+ */
+int tr_bundle_build(const struct tr_bundle_header *h,
+		    const uint8_t key[TR_SEALED_KEY_LEN],
+		    const uint8_t *payload, size_t payload_len,
+		    uint8_t **out, size_t *out_len, struct tr_error *err);
+
+/* Authenticate and decrypt the payload of a parsed bundle into locked memory. */
+int tr_bundle_open(const struct tr_bundle_header *h,
+		   const uint8_t key[TR_SEALED_KEY_LEN],
+		   struct tr_secret *payload, struct tr_error *err);
+
+/* A valid identity name: 1..64 of [A-Za-z0-9._-], not starting with '.'. */
+int tr_identity_name_valid(const char *name);
+
+/* Human-readable "x509" / "psk" / "unknown". */
+const char *tr_bundle_kind_name(int kind);
+
+/*
+ * The decrypted identity. Pointers point into the payload they were
+ * decoded from (strings are NUL-terminated there).
+ */
+struct tr_identity {
+	int kind;
+	const uint8_t *cert;           /* x509: DER certificate */
+	size_t cert_len;
+	const uint8_t *key;            /* x509: DER PKCS#8 private key */
+	size_t key_len;
+	const uint8_t *psk;            /* psk: configured PSK */
+	size_t psk_len;
+	int hmac;                      /* psk: 0 none, 1 SHA-256, 2 SHA-384 */
+	int identity_version;          /* psk: 0 or 1 */
+	const char *hostnqn;
+	const char *subnqn;
+};
+
+/*
+ * Build a payload for tr_bundle_build. x509: cert and key may be PEM or
+ * DER; the key must be unencrypted and match the certificate; both are
+ * stored as DER (key as PKCS#8).
+ */
+int tr_payload_x509(const uint8_t *cert, size_t cert_len,
+		    const uint8_t *key, size_t key_len,
+		    struct tr_secret *payload, struct tr_error *err);
+int tr_payload_psk(const uint8_t *psk, size_t psk_len, int hmac,
+		   const char *hostnqn, const char *subnqn,
+		   int identity_version, struct tr_secret *payload,
+		   struct tr_error *err);
+int tr_payload_decode(const struct tr_secret *payload, int kind,
+		      struct tr_identity *id, struct tr_error *err);
+
+/*
+ * Host-side policy digests (no trial sessions). values holds the expected
+ * SHA-256 PCR values indexed by PCR number; only the bits in mask are read.
+ */
+int tr_policy_digest(uint32_t mask, const uint8_t values[][TR_DIGEST_LEN],
+		     int with_pin, uint8_t out[TR_DIGEST_LEN],
+		     struct tr_error *err);
+
+/*
+ * The TPM authValue for a PIN: SHA-256 of the PIN bytes without one
+ * trailing newline. An empty PIN is refused.
+ */
+int tr_policy_pin_auth(const struct tr_secret *pin, uint8_t out[TR_DIGEST_LEN],
+		       struct tr_error *err);
+
+/* Parse "7,15" into a mask (PCRs 0..23). */
+int tr_pcr_list_parse(const char *s, uint32_t *mask, struct tr_error *err);
+
+/* Parse "N=sha256:HEX" (64 hex digits). */
+int tr_pcr_value_parse(const char *s, unsigned *pcr,
+		       uint8_t value[TR_DIGEST_LEN], struct tr_error *err);
+
+/*
+ * Map a TSS2_RC from a TPM command to an exit code and one line of text.
+ * what names the operation ("unsealing bundle web"). Returns err->code.
+ */
+int tr_tpm_rc_error(uint32_t rc, const char *what, struct tr_error *err);
+
+/* TPM session. */
+struct tr_tpm;
+
+/*
+ * Connect through the TCTI loader (NULL: TR_TPM_DEFAULT_TCTI), retrying
+ * until timeout_ms has passed; TR_EXIT_NOTPM when it never answers.
+ */
+int tr_tpm_open(struct tr_tpm **out, const char *tcti, unsigned timeout_ms,
+		struct tr_error *err);
+void tr_tpm_close(struct tr_tpm *t);
+
+/* Read the SHA-256 values of the PCRs in mask into values[pcr]. */
+int tr_tpm_pcr_read(struct tr_tpm *t, uint32_t mask,
+		    uint8_t values[][TR_DIGEST_LEN], struct tr_error *err);
+
+/* Extend a PCR's SHA-256 bank with tlsroot's lock measurement. */
+int tr_tpm_pcr_lock(struct tr_tpm *t, unsigned pcr, struct tr_error *err);
+
+struct tr_seal_request {
+	const char *name;
+	int kind;
+	uint32_t pcr_mask;             /* lock PCR included */
+	uint8_t lock_pcr;
+	const uint8_t (*pcr_values)[TR_DIGEST_LEN]; /* [TR_PCR_COUNT] */
+	const struct tr_secret *pin;   /* NULL: no PIN */
+	const struct tr_secret *payload;
+};
+
+/*
+ * Seal: ensure the SRK, create the sealed key under a salted session, and
+ * return the whole bundle (malloc'd).
+ */
+int tr_tpm_seal(struct tr_tpm *t, const struct tr_seal_request *req,
+		uint8_t **bundle, size_t *bundle_len, struct tr_error *err);
+
+/*
+ * Unseal a parsed bundle: check the SRK name, load, satisfy the policy
+ * (pin may be NULL when the bundle needs none), unseal the key under a
+ * salted encrypting session and decrypt the payload into locked memory.
+ */
+int tr_tpm_unseal(struct tr_tpm *t, const struct tr_bundle_header *h,
+		  const struct tr_secret *pin, struct tr_secret *payload,
+		  struct tr_error *err);
+
+#endif
