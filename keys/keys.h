@@ -250,6 +250,16 @@ int tr_keys_list(const struct tr_keyring_target *t, tr_key_list_cb cb,
 /* ---- one-call helpers for tpm/ (unseal) and the CLI ---- */
 
 /*
+ * Derive a TLS PSK from a configured PSK (in locked memory, wiped after)
+ * and place it on t as tr_keys_put_psk() does.
+ */
+int tr_keys_derive_put_psk(const struct tr_keyring_target *t,
+			   const char *name, const struct tr_psk_params *p,
+			   const uint8_t *configured, size_t len, int hmac,
+			   int32_t *serial, char *identity,
+			   size_t identity_cap, struct tr_error *err);
+
+/*
  * Place a DER cert + DER private key as `user` keys nfs:x509:NAME:cert /
  * nfs:x509:NAME:privkey on .nfs (or the "tlsroot" stand-in),
  * possessor-only.

@@ -15,4 +15,10 @@ int tr_b64_check(const char *s, size_t len);
 /* NUL-terminated base64 of data into out; -1 if cap is too small. */
 int tr_b64_encode(const uint8_t *data, size_t len, char *out, size_t cap);
 
+struct tr_keyring_target;
+struct tr_error;
+/* The .nfs stand-in under parent (KEY_SPEC_USER_KEYRING; tests: their own). */
+int tr_keyring_open_fallback(int32_t parent, int create,
+			     struct tr_keyring_target *t, struct tr_error *err);
+
 #endif
