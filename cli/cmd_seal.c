@@ -233,6 +233,7 @@ static int seal_check(const struct seal_args *a)
 
 static int load_x509(const struct seal_args *a, struct tr_secret *payload)
 {
+	struct tr_x509_identity id = { 0 };
 	struct tr_secret key = { 0 };
 	struct tr_error err;
 	uint8_t *cert = NULL;
@@ -241,9 +242,11 @@ static int load_x509(const struct seal_args *a, struct tr_secret *payload)
 
 	if (tr_read_file(a->cert, CERT_FILE_MAX, &cert, &cert_len, &err) < 0 ||
 	    tr_read_secret(a->key, CERT_FILE_MAX, &key, &err) < 0 ||
-	    tr_payload_x509(cert, cert_len, key.data, key.len, payload,
-			    &err) < 0)
+	    tr_x509_load_pem(cert, cert_len, key.data, key.len, &id, &err) < 0 ||
+	    tr_payload_x509(id.cert_der, id.cert_len, id.key_der.data,
+			    id.key_der.len, payload, &err) < 0)
 		ret = cli_fail(&err);
+	tr_x509_identity_free(&id);
 	tr_secret_free(&key);
 	free(cert);
 	return ret;

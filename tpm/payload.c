@@ -5,135 +5,35 @@
  */
 #include <string.h>
 
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
-
 #include "tpm/tpm.h"
 #include "tpm/wire.h"
 
 #define X509_PART_MAX 32767    /* a kernel user key holds at most this */
 #define TR_BUNDLE_NQN_MAX 223  /* NVMe: NQNs are at most 223 bytes */
 
-static int x509_error(struct tr_error *err, const char *what, int rc)
-{
-	tr_error_set(err, TR_EXIT_BADINPUT, "%s: %s", what,
-		     gnutls_strerror(rc));
-	return -1;
-}
-
-static int import_cert(gnutls_x509_crt_t crt, const uint8_t *buf, size_t len,
-		       struct tr_error *err)
-{
-	gnutls_datum_t d = { (unsigned char *)buf, (unsigned)len };
-	int rc;
-
-	rc = gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_PEM);
-	if (rc < 0)
-		rc = gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER);
-	if (rc < 0)
-		return x509_error(err,
-				  "certificate is neither PEM nor DER X.509", rc);
-	return 0;
-}
-
-static int import_key(gnutls_x509_privkey_t key, const uint8_t *buf,
-		      size_t len, struct tr_error *err)
-{
-	gnutls_datum_t d = { (unsigned char *)buf, (unsigned)len };
-	int rc;
-
-	rc = gnutls_x509_privkey_import2(key, &d, GNUTLS_X509_FMT_PEM, NULL,
-					 GNUTLS_PKCS_PLAIN);
-	if (rc < 0)
-		rc = gnutls_x509_privkey_import2(key, &d, GNUTLS_X509_FMT_DER,
-						 NULL, GNUTLS_PKCS_PLAIN);
-	if (rc < 0)
-		return x509_error(err,
-				  "private key is not an unencrypted PEM or DER key",
-				  rc);
-	return 0;
-}
-
-static int key_matches_cert(gnutls_x509_crt_t crt, gnutls_x509_privkey_t key,
-			    struct tr_error *err)
-{
-	unsigned char a[64], b[64];
-	size_t alen = sizeof(a), blen = sizeof(b);
-
-	if (gnutls_x509_crt_get_key_id(crt, 0, a, &alen) < 0 ||
-	    gnutls_x509_privkey_get_key_id(key, 0, b, &blen) < 0 ||
-	    alen != blen || memcmp(a, b, alen) != 0) {
-		tr_error_set(err, TR_EXIT_BADINPUT,
-			     "the private key does not belong to the certificate; pass the matching --key");
-		return -1;
-	}
-	return 0;
-}
-
-static int pack_x509(const gnutls_datum_t *cert, const gnutls_datum_t *key,
-		     struct tr_secret *payload, struct tr_error *err)
-{
-	struct tr_wire w;
-
-	if (cert->size > X509_PART_MAX || key->size > X509_PART_MAX) {
-		tr_error_set(err, TR_EXIT_BADINPUT,
-			     "certificate or key larger than %d bytes DER",
-			     X509_PART_MAX);
-		return -1;
-	}
-	if (tr_secret_alloc(payload, 8 + cert->size + key->size, err) < 0)
-		return -1;
-	w = (struct tr_wire){ .buf = payload->data, .len = payload->cap };
-	tr_wire_put_u32(&w, cert->size);
-	tr_wire_put(&w, cert->data, cert->size);
-	tr_wire_put_u32(&w, key->size);
-	tr_wire_put(&w, key->data, key->size);
-	payload->len = w.off;
-	return 0;
-}
-
 int tr_payload_x509(const uint8_t *cert, size_t cert_len,
 		    const uint8_t *key, size_t key_len,
 		    struct tr_secret *payload, struct tr_error *err)
 {
-	gnutls_x509_crt_t crt = NULL;
-	gnutls_x509_privkey_t pk = NULL;
-	gnutls_datum_t cert_der = { 0 }, key_der = { 0 };
-	int rc, ret = -1;
+	struct tr_wire w;
 
 	memset(payload, 0, sizeof(*payload));
-	if (gnutls_x509_crt_init(&crt) < 0 ||
-	    gnutls_x509_privkey_init(&pk) < 0) {
-		tr_error_set(err, TR_EXIT_FAILURE, "out of memory");
-		goto out;
+	if (!cert_len || !key_len || cert_len > X509_PART_MAX ||
+	    key_len > X509_PART_MAX) {
+		tr_error_set(err, TR_EXIT_BADINPUT,
+			     "certificate and key must be 1..%d bytes DER each",
+			     X509_PART_MAX);
+		return -1;
 	}
-	if (import_cert(crt, cert, cert_len, err) < 0 ||
-	    import_key(pk, key, key_len, err) < 0 ||
-	    key_matches_cert(crt, pk, err) < 0)
-		goto out;
-	rc = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &cert_der);
-	if (rc < 0) {
-		x509_error(err, "cannot encode the certificate", rc);
-		goto out;
-	}
-	rc = gnutls_x509_privkey_export2_pkcs8(pk, GNUTLS_X509_FMT_DER, NULL,
-					       GNUTLS_PKCS_PLAIN, &key_der);
-	if (rc < 0) {
-		x509_error(err, "cannot encode the private key", rc);
-		goto out;
-	}
-	ret = pack_x509(&cert_der, &key_der, payload, err);
-out:
-	if (key_der.data) {
-		tr_wipe(key_der.data, key_der.size);
-		gnutls_free(key_der.data);
-	}
-	gnutls_free(cert_der.data);
-	if (pk)
-		gnutls_x509_privkey_deinit(pk);
-	if (crt)
-		gnutls_x509_crt_deinit(crt);
-	return ret;
+	if (tr_secret_alloc(payload, 8 + cert_len + key_len, err) < 0)
+		return -1;
+	w = (struct tr_wire){ .buf = payload->data, .len = payload->cap };
+	tr_wire_put_u32(&w, (uint32_t)cert_len);
+	tr_wire_put(&w, cert, cert_len);
+	tr_wire_put_u32(&w, (uint32_t)key_len);
+	tr_wire_put(&w, key, key_len);
+	payload->len = w.off;
+	return 0;
 }
 
 static int nqn_valid(const char *nqn)

@@ -50,7 +50,8 @@ static int policy_update(uint8_t policy[TR_DIGEST_LEN], uint32_t cc,
 	buf[off++] = (uint8_t)(cc >> 16);
 	buf[off++] = (uint8_t)(cc >> 8);
 	buf[off++] = (uint8_t)cc;
-	memcpy(buf + off, args, args_len);
+	if (args_len)
+		memcpy(buf + off, args, args_len);
 	off += args_len;
 	rc = gnutls_hash_fast(GNUTLS_DIG_SHA256, buf, off, policy);
 	return rc < 0 ? hash_error(err, rc) : 0;

@@ -112,9 +112,8 @@ struct tr_identity {
 };
 
 /*
- * Build a payload for tr_bundle_build. x509: cert and key may be PEM or
- * DER; the key must be unencrypted and match the certificate; both are
- * stored as DER (key as PKCS#8).
+ * Build a payload for tr_bundle_build. x509: a DER certificate and DER
+ * private key, already checked to belong together (keys/ loads them).
  */
 int tr_payload_x509(const uint8_t *cert, size_t cert_len,
 		    const uint8_t *key, size_t key_len,
