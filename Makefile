@@ -69,7 +69,7 @@ FUZZ_SECONDS ?= 5
 
 MAN_PAGES := $(wildcard doc/*.[1-8])
 
-.PHONY: all check unit unit-asan fuzz fuzz-build fuzz-bins qemu-check demo install \
+.PHONY: all check unit unit-asan fuzz fuzz-build fuzz-bins qemu-check tpm-check demo install \
 	host-setup clean
 all: $(BINS)
 
@@ -117,6 +117,10 @@ fuzz: fuzz-build
 
 qemu-check: all host-setup
 	@tests/qemu/run
+
+# TPM host tests against swtpm (no QEMU): TPM PASS/FAIL per case.
+tpm-check: all
+	@tests/tpm/run-tpm-tests $(BUILD)/tlsroot
 
 host-setup:
 	@scripts/host-setup.sh
