@@ -16,6 +16,27 @@
 #include "handshake/handshake.h"
 #include "handshake/hs_uapi.h"
 
+/*
+ * The longest run of whole netlink messages at the start of buf. libmnl
+ * compares nlmsg_len as a signed int, so a length above 2 GiB passes its
+ * check and sends the walk far outside the buffer: screen lengths first.
+ */
+static size_t whole_messages(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	struct nlmsghdr h;
+	size_t off = 0, step;
+
+	while (len - off >= sizeof(h)) {
+		memcpy(&h, p + off, sizeof(h));
+		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > len - off)
+			break;
+		step = MNL_ALIGN(h.nlmsg_len);
+		off += step < len - off ? step : len - off;
+	}
+	return off;
+}
+
 struct accept_ctx {
 	struct hs_accept *out;
 	int seen_request;
@@ -183,7 +204,8 @@ int hs_parse_accept(const void *buf, size_t len, uint16_t family,
 	*kernel_errno = 0;
 	ctl[NLMSG_NOOP] = noop_cb;
 	ctl[NLMSG_ERROR] = error_cb;
-	mnl_cb_run2(buf, len, 0, 0, accept_msg_cb, &m, ctl, NLMSG_MIN_TYPE);
+	mnl_cb_run2(buf, whole_messages(buf, len), 0, 0, accept_msg_cb, &m,
+		    ctl, NLMSG_MIN_TYPE);
 	if (ctx.seen_request)
 		return HS_REPLY_REQUEST;
 	if (ctx.kernel_errno == EAGAIN)
@@ -231,7 +253,7 @@ int hs_count_ready(const void *buf, size_t len, uint16_t family)
 {
 	struct ready_ctx r = { .family = family };
 
-	mnl_cb_run(buf, len, 0, 0, ready_msg_cb, &r);
+	mnl_cb_run(buf, whole_messages(buf, len), 0, 0, ready_msg_cb, &r);
 	return r.count;
 }
 
@@ -367,7 +389,8 @@ int hs_parse_family(const void *buf, size_t len, uint16_t *family,
 	struct family_ctx f = { 0 };
 	int ret;
 
-	ret = mnl_cb_run(buf, len, 0, 0, family_msg_cb, &f);
+	ret = mnl_cb_run(buf, whole_messages(buf, len), 0, 0, family_msg_cb,
+			 &f);
 	if (ret < 0 && errno == ENOENT) {
 		tr_error_set(err, TR_EXIT_FAILURE,
 			     "the kernel has no \"handshake\" netlink family; it needs Linux 6.5+ with CONFIG_NET_HANDSHAKE");
