@@ -143,7 +143,7 @@ static int set_handoff(const struct option_def *def, struct parse_state *st,
 	return 0;
 }
 
-/* A bare flag, or dracut's getargbool spellings. */
+/* A bare or empty flag, or dracut's getargbool spellings. */
 static int set_debug(const struct option_def *def, struct parse_state *st,
 		     const char *value, struct tr_error *err)
 {
@@ -152,7 +152,7 @@ static int set_debug(const struct option_def *def, struct parse_state *st,
 	size_t i;
 
 	for (i = 0; i < 4; i++) {
-		if (!value || !strcmp(value, yes[i])) {
+		if (!value || !value[0] || !strcmp(value, yes[i])) {
 			st->cfg->debug = 1;
 			return 0;
 		}
@@ -498,6 +498,24 @@ static int finish_nvme(struct parse_state *st, struct tr_error *err)
 	return 0;
 }
 
+/*
+ * dracut can take the root from DHCP; tlsroot cannot check what it would
+ * mount, so asking for tlsroot there must not end in a plaintext root.
+ */
+static int check_root_named(const struct parse_state *st,
+			    struct tr_error *err)
+{
+	const char *root = st->root;
+
+	if (!st->cfg->tlsroot_seen || st->cfg->root_kind != TR_ROOT_NONE)
+		return 0;
+	if (root && strcmp(root, "dhcp") && strcmp(root, "dhcp6"))
+		return 0;
+	return tr_cl_bad_value(err, "root", root,
+			       "rd.tlsroot.* options are given but the root %s; name it on the command line: root=nfs4:SERVER:/PATH:xprtsec=mtls,... or rd.tlsroot.nvme.*",
+			       root ? "comes from DHCP" : "is not named (no root=)");
+}
+
 int tr_cmdline_parse(const char *text, size_t len, struct tr_cmdline *cfg,
 		     struct tr_error *err)
 {
@@ -529,7 +547,8 @@ int tr_cmdline_parse(const char *text, size_t len, struct tr_cmdline *cfg,
 	while ((more = tr_cmdline_next_param(&cursor, &param, err)) > 0)
 		if (take_param(&st, &param, err) < 0)
 			goto out;
-	if (more == 0 && finish_nfs(&st, err) == 0 && finish_nvme(&st, err) == 0)
+	if (more == 0 && finish_nfs(&st, err) == 0 &&
+	    finish_nvme(&st, err) == 0 && check_root_named(&st, err) == 0)
 		rc = 0;
 out:
 	free(copy);

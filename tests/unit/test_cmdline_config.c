@@ -74,13 +74,13 @@ static void test_last_occurrence_wins(void **state)
 
 static void test_bad_value_anywhere_is_error(void **state)
 {
-	expect_error("rd.tlsroot.grace_ms=abc rd.tlsroot.grace_ms=700",
+	expect_error("root=/dev/sda rd.tlsroot.grace_ms=abc rd.tlsroot.grace_ms=700",
 		     "rd.tlsroot.grace_ms=abc");
 }
 
 static void test_bundles_repeat_and_replace_default(void **state)
 {
-	expect_ok("rd.tlsroot.bundle=/etc/tlsroot/a.bundle "
+	expect_ok("root=/dev/sda rd.tlsroot.bundle=/etc/tlsroot/a.bundle "
 		  "rd.tlsroot.bundle=/etc/tlsroot/more");
 	assert_int_equal(cfg.n_bundles, 2);
 	assert_string_equal(cfg.bundles[0], "/etc/tlsroot/a.bundle");
@@ -101,7 +101,7 @@ static void test_too_many_bundles(void **state)
 static void test_rd_prefix_required(void **state)
 {
 	expect_error("tlsroot.debug", "only with the rd. prefix: rd.tlsroot.debug");
-	expect_ok("rd.tlsroot.debug");
+	expect_ok("root=LABEL=r rd.tlsroot.debug");
 	assert_int_equal(cfg.debug, 1);
 }
 
@@ -165,6 +165,7 @@ static const struct case_ option_cases[] = {
 	{ "rd.tlsroot.grace_ms=99", "rd.tlsroot.grace_ms=99: not a number of milliseconds (100-8000)" },
 	{ "rd.tlsroot.grace_ms=99999999999999999999", "not a number of milliseconds" },
 	{ "rd.tlsroot.debug=1", NULL },
+	{ "rd.tlsroot.debug=", NULL },
 	{ "rd.tlsroot.debug=off", NULL },
 	{ "rd.tlsroot.debug=maybe", "rd.tlsroot.debug=maybe: not empty or a boolean" },
 	{ "rd.tlsroot.truststore=/etc/tlsroot/ca.pem", NULL },
@@ -194,21 +195,35 @@ static const struct case_ option_cases[] = {
 	{ NVME "rd.tlsroot.nvme.nr_io_queues=1025", "not a queue count" },
 };
 
+/* A local root, so that general options alone are a valid command line. */
 static void test_every_option_value(void **state)
 {
+	char text[512];
 	size_t i;
 
 	for (i = 0; i < sizeof(option_cases) / sizeof(option_cases[0]); i++) {
+		snprintf(text, sizeof(text), "root=/dev/vda1 %s",
+			 option_cases[i].text);
 		if (option_cases[i].needle)
-			expect_error(option_cases[i].text, option_cases[i].needle);
+			expect_error(text, option_cases[i].needle);
 		else
-			expect_ok(option_cases[i].text);
+			expect_ok(text);
 	}
+}
+
+static void test_tlsroot_needs_a_named_root(void **state)
+{
+	expect_error("rd.tlsroot.debug", "root: rd.tlsroot.* options are given but the root is not named");
+	expect_error("root=dhcp rd.tlsroot.lock_pcr=7", "root=dhcp: rd.tlsroot.* options are given but the root comes from DHCP");
+	expect_ok("root=dhcp");
+	expect_ok("");
+	expect_ok("root=UUID=1 rd.tlsroot.debug");
+	assert_int_equal(cfg.root_kind, TR_ROOT_NONE);
 }
 
 static void test_values_land_in_config(void **state)
 {
-	expect_ok("rd.tlsroot.tpm=/dev/tpm0 rd.tlsroot.tpm_timeout=5 "
+	expect_ok("root=/dev/vda rd.tlsroot.tpm=/dev/tpm0 rd.tlsroot.tpm_timeout=5 "
 		  "rd.tlsroot.lock_pcr=none rd.tlsroot.identity=web1 "
 		  "rd.tlsroot.handoff=never rd.tlsroot.debug=0 "
 		  "rd.tlsroot.truststore=/etc/ca.pem");
@@ -353,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_option_lists_known),
 		cmocka_unit_test(test_missing_value),
 		cmocka_unit_test(test_every_option_value),
+		cmocka_unit_test(test_tlsroot_needs_a_named_root),
 		cmocka_unit_test(test_values_land_in_config),
 		cmocka_unit_test(test_nfs_mtls_root),
 		cmocka_unit_test(test_nfs_plain_without_tlsroot_is_not_enabled),
