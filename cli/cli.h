@@ -26,5 +26,7 @@ int cmd_seal(int argc, char **argv);     /* cli/cmd_seal.c */
 int cmd_inspect(int argc, char **argv);
 int cmd_unseal(int argc, char **argv);
 int cmd_cmdline(int argc, char **argv);
+int cmd_key(int argc, char **argv);      /* cli/cmd_key.c */
+int cmd_agent(int argc, char **argv);    /* cli/cmd_agent.c */
 
 #endif

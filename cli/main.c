@@ -15,6 +15,8 @@ static const struct cli_command commands[] = {
 	{ "inspect", "show a sealed bundle's header", cmd_inspect },
 	{ "unseal", "unseal bundles into the kernel keyrings, then lock", cmd_unseal },
 	{ "cmdline", "print the boot configuration from the kernel command line", cmd_cmdline },
+	{ "key", "add, list, resolve and remove identities in the kernel keyrings", cmd_key },
+	{ "agent", "ask tlsroot-agent for its status, or hand off/take over", cmd_agent },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -111,6 +111,28 @@ int tr_keyring_find(const char *desc, const char *module, int32_t *serial,
 	return 0;
 }
 
+/*
+ * Made in the process keyring, so that this process possesses it while
+ * it sets the permissions, then linked into parent.
+ */
+static long create_fallback(int32_t parent)
+{
+	long id = add_key("keyring", TR_KEYRING_FALLBACK, NULL, 0,
+			  KEY_SPEC_PROCESS_KEYRING);
+
+	if (id < 0)
+		return -1;
+	if (keyctl_setperm((key_serial_t)id, POSSESSOR_ONLY) < 0 ||
+	    keyctl_link((key_serial_t)id, parent) < 0) {
+		int e = errno;
+
+		keyctl_invalidate((key_serial_t)id);
+		errno = e;
+		return -1;
+	}
+	return id;
+}
+
 /* The stand-in for .nfs, in parent (root's @u); created on demand. */
 int tr_keyring_open_fallback(int32_t parent, int create,
 			     struct tr_keyring_target *t, struct tr_error *err)
@@ -118,16 +140,8 @@ int tr_keyring_open_fallback(int32_t parent, int create,
 	long id = keyctl_search(parent, "keyring", TR_KEYRING_FALLBACK,
 				KEY_SPEC_PROCESS_KEYRING);
 
-	if (id < 0 && errno == ENOKEY && create) {
-		id = add_key("keyring", TR_KEYRING_FALLBACK, NULL, 0, parent);
-		if (id >= 0 && (keyctl_setperm((key_serial_t)id,
-					       POSSESSOR_ONLY) < 0 ||
-				keyctl_link((key_serial_t)id,
-					    KEY_SPEC_PROCESS_KEYRING) < 0)) {
-			keyctl_invalidate((key_serial_t)id);
-			id = -1;
-		}
-	}
+	if (id < 0 && errno == ENOKEY && create)
+		id = create_fallback(parent);
 	if (id < 0) {
 		tr_error_set(err, TR_EXIT_KEYRING,
 			     "the kernel has no .nfs keyring and the \"%s\" keyring in root's user keyring is %s (%s)",

@@ -123,6 +123,19 @@ int tr_nvme_keyfile_parse(const char *text, size_t len,
 			  tr_nvme_keyfile_cb cb, void *ctx,
 			  struct tr_error *err);
 
+#define TR_IMPORT_MAX 4096
+
+struct tr_keyring_target;
+
+/*
+ * Place every key of a key file on t (unnamed, described by identity).
+ * Nothing is placed unless every line is valid; if placing fails
+ * part-way, the keys this call created are removed again.
+ */
+int tr_keys_import_nvme(const struct tr_keyring_target *t, const char *text,
+			size_t len, struct tr_nvme_keyfile_entry *scratch,
+			size_t *count, struct tr_error *err);
+
 /* ---- x509 identities ---- */
 
 struct tr_x509_identity {

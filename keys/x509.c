@@ -18,8 +18,11 @@
 static int gnutls_fail(struct tr_error *err, int code, const char *what,
 		       int gret, const char *hint)
 {
-	tr_error_set(err, code, "%s: %s%s%s", what, gnutls_strerror(gret),
-		     hint ? "; " : "", hint ? hint : "");
+	const char *why = gnutls_strerror(gret);
+
+	tr_error_set(err, code, "%s (%.*s)%s%s", what,
+		     (int)strcspn(why, "."), why, hint ? "; " : "",
+		     hint ? hint : "");
 	return -1;
 }
 

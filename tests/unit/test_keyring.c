@@ -33,10 +33,10 @@ static int setup(void **state)
 	return ring < 0 ? -1 : 0;
 }
 
-static int process_keyring_links(key_serial_t id)
+static int links(key_serial_t keyring, key_serial_t id)
 {
 	key_serial_t *ids = NULL;
-	long n = keyctl_read_alloc(KEY_SPEC_PROCESS_KEYRING, (void **)&ids);
+	long n = keyctl_read_alloc(keyring, (void **)&ids);
 	long i;
 	int found = 0;
 
@@ -44,6 +44,11 @@ static int process_keyring_links(key_serial_t id)
 		found |= ids[i] == id;
 	free(ids);
 	return found;
+}
+
+static int process_keyring_links(key_serial_t id)
+{
+	return links(KEY_SPEC_PROCESS_KEYRING, id);
 }
 
 static void test_find_links_into_process_keyring(void **state)
@@ -119,6 +124,37 @@ static void test_fallback_create_and_reuse(void **state)
 	assert_int_equal(t2.serial, t1.serial);
 }
 
+/* Like root's @u: reachable by serial, but not possessed. */
+static key_serial_t unpossessed_parent(void)
+{
+	key_serial_t holder, parent;
+
+	holder = add_key("keyring", "holder", NULL, 0, ring);
+	parent = add_key("keyring", "parent", NULL, 0, holder);
+	assert_true(holder > 0 && parent > 0);
+	assert_int_equal(keyctl_setperm(parent, KEY_POS_ALL | KEY_USR_ALL), 0);
+	assert_int_equal(keyctl_setperm(holder, KEY_POS_VIEW | KEY_POS_READ |
+					KEY_POS_WRITE | KEY_POS_LINK |
+					KEY_POS_SETATTR), 0);
+	return parent;
+}
+
+static void test_fallback_under_unpossessed_parent(void **state)
+{
+	key_serial_t parent = unpossessed_parent();
+	struct tr_keyring_target t;
+	struct tr_error err;
+	char *desc = NULL;
+
+	if (tr_keyring_open_fallback(parent, 1, &t, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_true(keyctl_describe_alloc(t.serial, &desc) > 0);
+	assert_non_null(strstr(desc, ";3f010000;"));
+	free(desc);
+	assert_true(process_keyring_links(t.serial));
+	assert_true(links(parent, t.serial));
+}
+
 static void test_dot_names_are_kernel_only(void **state)
 {
 	/* why the stand-in is not called ".tlsroot" */
@@ -145,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_find_missing_module),
 		cmocka_unit_test(test_nfs_nvme_without_loading),
 		cmocka_unit_test(test_fallback_create_and_reuse),
+		cmocka_unit_test(test_fallback_under_unpossessed_parent),
 		cmocka_unit_test(test_dot_names_are_kernel_only),
 		cmocka_unit_test(test_target_init),
 	};

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * keys/store.c against a private keyring: each test joins a fresh
- * anonymous session keyring and works in a keyring created under it.
- * The host kernel has no `psk` key type, so the target uses `user` keys
- * for PSKs; everything else is the code path the real keyrings take.
- * add_key() is wrapped (test_store.ldflags) to make one chosen call fail.
+ * keys/store.c against the private keyring of keyring_fixture.h: the
+ * code path the real keyrings take, with `user` keys for PSKs.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,49 +18,7 @@
 #include <keyutils.h>
 
 #include "keys/keys.h"
-
-/* Fail the add_key() call with this 1-based index; 0: never. */
-static int add_key_fail_at;
-static int add_key_calls;
-
-key_serial_t __real_add_key(const char *type, const char *desc,
-			    const void *payload, size_t plen,
-			    key_serial_t ringid);
-
-key_serial_t __wrap_add_key(const char *type, const char *desc,
-			    const void *payload, size_t plen,
-			    key_serial_t ringid)
-{
-	if (++add_key_calls == add_key_fail_at) {
-		errno = EDQUOT;
-		return -1;
-	}
-	return __real_add_key(type, desc, payload, plen, ringid);
-}
-
-static struct tr_keyring_target target;
-
-static int setup(void **state)
-{
-	key_serial_t ring;
-
-	if (keyctl_join_session_keyring(NULL) < 0)
-		return -1;
-	ring = add_key("keyring", "tlsroot-test", NULL, 0,
-		       KEY_SPEC_SESSION_KEYRING);
-	if (ring < 0)
-		return -1;
-	tr_keyring_target_init(&target, ring, "tlsroot-test", "user");
-	add_key_calls = 0;
-	add_key_fail_at = 0;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	keyctl_invalidate(target.serial);
-	return 0;
-}
+#include "tests/unit/keyring_fixture.h"
 
 static void assert_payload(int32_t serial, const void *want, size_t len)
 {
