@@ -7,7 +7,8 @@
 
 #define OPTION_KEY_MAX 63
 
-/* One element of a comma-separated option list, pointing into the list. */
+/* One element of a comma-separated option list: text points into the
+ * list, key and value are NUL-terminated copies. */
 struct nfs_option {
 	const char *text;       /* key[=value] */
 	size_t len;
@@ -33,6 +34,19 @@ static int option_error(struct tr_error *err, const char *list,
 	return tr_cl_bad_value(err, "NFS options", list, "%s", reason);
 }
 
+/* Name the one bad element, not the whole (possibly long) list. */
+static int element_error(struct tr_error *err, const char *start, size_t len,
+			 const char *reason)
+{
+	char element[TR_NFS_OPTIONS_MAX + 1];
+
+	if (len >= sizeof(element))
+		len = sizeof(element) - 1;
+	memcpy(element, start, len);
+	element[len] = '\0';
+	return tr_cl_bad_value(err, "NFS option", element, "%s", reason);
+}
+
 /* Split the element at *pos; advance *pos past it and its comma. */
 static int next_option(const char *list, size_t *pos, struct nfs_option *opt,
 		       struct tr_error *err)
@@ -46,13 +60,13 @@ static int next_option(const char *list, size_t *pos, struct nfs_option *opt,
 				    "empty option (two commas, or a comma at either end)");
 	key_len = strcspn(start, ",=");
 	if (key_len == 0 || key_len > OPTION_KEY_MAX)
-		return option_error(err, list,
-				    "an option needs a name of 1-63 letters, digits, '_' or '-' before '='");
+		return element_error(err, start, len,
+				     "an option needs a name of 1-63 letters, digits, '_' or '-' before '='");
 	for (i = 0; i < len; i++) {
 		if (i < key_len ? !is_key_char(start[i]) :
 		    i > key_len && !is_value_char(start[i]))
-			return option_error(err, list,
-					    "option names are letters, digits, '_' and '-'; values are printable ASCII without spaces, quotes or commas");
+			return element_error(err, start, len,
+					     "option names are letters, digits, '_' and '-'; values are printable ASCII without spaces, quotes or commas");
 	}
 	opt->text = start;
 	opt->len = len;
@@ -196,7 +210,7 @@ int tr_nfs_options_rewrite(const char *options,
 		return option_error(err, options,
 				    "tls_identity cannot be combined with cert_serial or privkey_serial");
 	while (options[pos] && rc == 0) {
-		next_option(options, &pos, &opt, err);
+		next_option(options, &pos, &opt, err);  /* checked above */
 		if (strcmp(opt.key, "tls_identity"))
 			rc = put_option(&w, opt.text, opt.len);
 		else if (serials)

@@ -133,6 +133,8 @@ static void test_option_list_errors(void **state)
 		{ "k=\"v\"", "values are printable ASCII" },
 		{ "k=a b", "values are printable ASCII" },
 		{ "k!=v", "option names are letters" },
+		{ "vers=4.2,sec=sys,proto=tcp,port=2049,timeo=600,retrans=2,bad!,ro",
+		  "NFS option=bad!: option names are letters" },
 	};
 	size_t i;
 
