@@ -375,38 +375,48 @@ static int open_kind(int kind, struct tr_keyring_target *t)
 }
 
 struct found {
-	struct tr_keyring_target x509_t, psk_t;
 	int32_t cert, key, psk;
 	char identity[TR_PSK_IDENTITY_MAX];
+	struct tr_error x509_err;       /* why the x509 lookup failed */
 };
+
+static int check_name_arg(const struct key_args *a, struct tr_error *err)
+{
+	return is_identity(a->name) ? 0 : tr_keys_name_check(a->name, err);
+}
 
 static int lookup(const struct key_args *a, struct found *f,
 		  struct tr_error *err)
 {
+	struct tr_keyring_target t;
 	struct tr_error miss;
 
 	memset(f, 0, sizeof(*f));
-	if (!is_identity(a->name) && tr_keys_name_check(a->name, err) < 0)
+	if (check_name_arg(a, err) < 0)
 		return -1;
+	/* A half x509 identity keeps its one serial, to be reported. */
 	if (a->kind != KIND_PSK && !is_identity(a->name) &&
-	    open_kind(KIND_X509, &f->x509_t) == 0 &&
-	    tr_keys_find_x509(&f->x509_t, a->name, &f->cert, &f->key,
-			      &miss) < 0)
-		f->cert = f->key = 0;
-	if (a->kind != KIND_X509 && open_kind(KIND_PSK, &f->psk_t) == 0 &&
-	    tr_keys_find_psk(&f->psk_t, a->name, &f->psk, f->identity,
+	    open_kind(KIND_X509, &t) == 0)
+		tr_keys_find_x509(&t, a->name, &f->cert, &f->key,
+				  &f->x509_err);
+	if (a->kind != KIND_X509 && open_kind(KIND_PSK, &t) == 0 &&
+	    tr_keys_find_psk(&t, a->name, &f->psk, f->identity,
 			     sizeof(f->identity), &miss) < 0)
 		f->psk = 0;
-	if (!f->cert && !f->psk) {
+	if (!f->cert && !f->key && !f->psk) {
 		tr_error_set(err, TR_EXIT_NOTFOUND,
 			     "no identity %s in the kernel keyrings; see `tlsroot key list`",
 			     a->name);
 		return -1;
 	}
-	if (f->cert && f->psk) {
+	if ((f->cert || f->key) && f->psk) {
 		tr_error_set(err, TR_EXIT_USAGE,
 			     "%s names both an x509 identity and a PSK; add --kind x509 or --kind psk",
 			     a->name);
+		return -1;
+	}
+	if (!f->psk && !(f->cert && f->key)) {
+		*err = f->x509_err;
 		return -1;
 	}
 	return 0;
@@ -434,17 +444,47 @@ static int run_resolve(const struct key_args *a)
 	return TR_EXIT_OK;
 }
 
+/* 1 removed, 0 nothing there, -1 failed (err set). */
+static int remove_kind(const struct key_args *a, int kind,
+		       struct tr_error *err)
+{
+	struct tr_keyring_target t;
+	struct tr_error e;
+	int ret;
+
+	if (open_kind(kind, &t) < 0)
+		return 0;
+	ret = kind == KIND_X509 ? tr_keys_remove_x509(&t, a->name, &e)
+				: tr_keys_remove_psk(&t, a->name, &e);
+	if (ret == 0)
+		return 1;
+	if (e.code == TR_EXIT_NOTFOUND)
+		return 0;
+	*err = e;
+	return -1;
+}
+
+/* Every identity of that name goes, unless --kind narrows it. */
 static int run_remove(const struct key_args *a)
 {
 	struct tr_error err;
-	struct found f;
-	int ret;
+	int x = 0, p = 0;
 
-	if (lookup(a, &f, &err) < 0)
+	if (check_name_arg(a, &err) < 0)
 		return cli_fail(&err);
-	ret = f.cert ? tr_keys_remove_x509(&f.x509_t, a->name, &err)
-		     : tr_keys_remove_psk(&f.psk_t, a->name, &err);
-	return ret < 0 ? cli_fail(&err) : TR_EXIT_OK;
+	if (a->kind != KIND_PSK && !is_identity(a->name))
+		x = remove_kind(a, KIND_X509, &err);
+	if (x >= 0 && a->kind != KIND_X509)
+		p = remove_kind(a, KIND_PSK, &err);
+	if (x < 0 || p < 0)
+		return cli_fail(&err);
+	if (!x && !p) {
+		tr_error_set(&err, TR_EXIT_NOTFOUND,
+			     "no identity %s in the kernel keyrings; see `tlsroot key list`",
+			     a->name);
+		return cli_fail(&err);
+	}
+	return TR_EXIT_OK;
 }
 
 /* ---- dispatch ---- */
@@ -466,7 +506,7 @@ static const struct subcommand subcommands[] = {
 		  "List identities: kind, name, keyring, serials, expiry; never secrets.",
 	  "json", 0, run_list },
 	{ "remove", "remove NAME|IDENTITY [--kind x509|psk]\n"
-		    "Remove an identity from the keyrings.",
+		    "Remove the identities of that name (or identity) from the keyrings.",
 	  "kind", 1, run_remove },
 	{ "resolve", "resolve NAME|IDENTITY [--kind x509|psk] [--json]\n"
 		     "Print the mount options (cert_serial=N,privkey_serial=N) or the\n"

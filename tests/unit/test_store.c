@@ -272,6 +272,30 @@ static void test_derive_put_psk_vector(void **state)
 						&s, identity, 10, &err), -1);
 }
 
+static void test_remove_leftovers(void **state)
+{
+	struct tr_error err;
+	int32_t c, k, s;
+
+	/* half an x509 identity, and a name whose PSK is gone */
+	assert_true(add_key("user", "nfs:x509:half:privkey", "K", 1,
+			    target.serial) > 0);
+	assert_int_equal(tr_keys_find_x509(&target, "half", &c, &k, &err), -1);
+	assert_non_null(strstr(err.msg, "only half"));
+	assert_int_equal(k > 0 && c == 0, 1);
+	assert_int_equal(tr_keys_remove_x509(&target, "half", &err), 0);
+	assert_int_equal(tr_keys_remove_x509(&target, "half", &err), -1);
+	assert_int_equal(tr_keys_put_psk(&target, "gone", id1, psk_a, 32, &s,
+					 &err), 0);
+	assert_int_equal(keyctl_invalidate(s), 0);
+	assert_int_equal(tr_keys_find_psk(&target, "gone", &s, NULL, 0, &err),
+			 -1);
+	assert_int_equal(err.code, TR_EXIT_NOTFOUND);
+	assert_int_equal(tr_keys_remove_psk(&target, "gone", &err), 0);
+	assert_int_equal(tr_keys_remove_psk(&target, "gone", &err), -1);
+	assert_int_equal(err.code, TR_EXIT_NOTFOUND);
+}
+
 struct seen {
 	int n;
 	struct tr_key_entry e[8];
@@ -355,6 +379,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_derive_put_psk_vector,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remove_leftovers, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
