@@ -1,3 +1,4 @@
+NEEDS_TLSROOT=no
 DESC="stock tlshd with file-based client certificate mounts the mtls export"
 guest() {
 	tb_nfs_client_modules

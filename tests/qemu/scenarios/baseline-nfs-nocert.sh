@@ -1,3 +1,4 @@
+NEEDS_TLSROOT=no
 DESC="a mount without a client certificate is refused by the mtls export"
 guest() {
 	tb_nfs_client_modules

@@ -1,3 +1,4 @@
+NEEDS_TLSROOT=no
 DESC="stock tlshd: NVMe/TCP connect with a TLS PSK, read a block, check tls_key"
 guest() {
 	tb_load_ktls || tb_fail "cannot load the kTLS modules"
@@ -11,7 +12,12 @@ guest() {
 		tb_fail "marker block not read from the namespace"
 	key=$(cat /sys/class/nvme/nvme0/tls_key 2>/dev/null)
 	[ -n "$key" ] || tb_fail "/sys/class/nvme/nvme0/tls_key is empty: no TLS key in use"
-	grep -q "$key" <(awk '{print $1}' /proc/keys) ||
-		tb_fail "tls_key $key is not a key in /proc/keys"
+	keyctl show %:.nvme
+	keyctl describe "0x$key" || cat /proc/keys
+	desc=$(keyctl rdescribe "0x$key" 2>/dev/null)
+	case $desc in
+	psk\;*NVMe*"$TB_HOSTNQN $TB_SUBNQN"*) ;;
+	*) tb_fail "tls_key $key is not the PSK for this host and subsystem (description '$desc')" ;;
+	esac
 	tb_pass "connected over TLS with PSK key $key and read the marker block"
 }

@@ -1,3 +1,4 @@
+NEEDS_TLSROOT=no
 DESC="an NVMe/TCP connect with a wrong PSK is refused"
 guest() {
 	tb_load_ktls || tb_fail "cannot load the kTLS modules"

@@ -1,3 +1,4 @@
+NEEDS_TLSROOT=no
 DESC="broken on purpose: the client requires mtls but the export is plaintext (must FAIL)"
 DEFAULT=no
 KERNELS=k7
