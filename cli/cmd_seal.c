@@ -439,12 +439,12 @@ static void inspect_text(const char *path, const struct tr_bundle_header *h)
 	       TR_SRK_HANDLE, h->srk_len, h->sealed_len - TR_BUNDLE_TAG_LEN);
 }
 
-static void inspect_json(const char *path, const struct tr_bundle_header *h)
+static void inspect_json(const struct tr_bundle_header *h)
 {
 	const char *sep = "";
 	unsigned i;
 
-	/* Names are [A-Za-z0-9._-]; the path is not ours to escape: omit it. */
+	/* Names are [A-Za-z0-9._-]: nothing to escape. */
 	printf("{\"version\":%u,\"name\":\"%s\",\"kind\":\"%s\",\"pin\":%s,"
 	       "\"pcr_bank\":\"sha256\",\"pcrs\":[", h->version, h->name,
 	       tr_bundle_kind_name(h->kind),
@@ -467,7 +467,6 @@ static void inspect_json(const char *path, const struct tr_bundle_header *h)
 	print_hex(h->policy, TR_DIGEST_LEN);
 	printf("\",\"srk_handle\":\"0x%08x\",\"payload_bytes\":%zu}\n",
 	       TR_SRK_HANDLE, h->sealed_len - TR_BUNDLE_TAG_LEN);
-	(void)path;
 }
 
 static int read_bundle(const char *path, uint8_t **buf, size_t *len,
@@ -518,7 +517,7 @@ int cmd_inspect(int argc, char **argv)
 		ret = cli_fail(&err);
 	} else {
 		if (json)
-			inspect_json(argv[optind], h);
+			inspect_json(h);
 		else
 			inspect_text(argv[optind], h);
 		free(buf);
@@ -674,8 +673,7 @@ static int place_psk(const struct tr_identity *id, const char *name,
 	return ret;
 }
 
-static int unseal_one(struct tr_tpm *t, const char *path,
-		      const struct tr_bundle_header *h,
+static int unseal_one(struct tr_tpm *t, const struct tr_bundle_header *h,
 		      const struct tr_secret *pin, int verify,
 		      struct tr_error *err)
 {
@@ -692,7 +690,6 @@ static int unseal_one(struct tr_tpm *t, const char *path,
 		ret = place_psk(&id, h->name, verify, err);
 out:
 	tr_secret_free(&payload);
-	(void)path;
 	return ret;
 }
 
@@ -713,7 +710,7 @@ static uint32_t unseal_path(struct tr_tpm *t, const char *path,
 	} else if (read_bundle(path, &buf, &len, h, &err) == 0) {
 		if (h->lock_pcr != TR_LOCK_PCR_NONE)
 			lock = 1u << h->lock_pcr;
-		if (unseal_one(t, path, h, pin, verify, &err) == 0)
+		if (unseal_one(t, h, pin, verify, &err) == 0)
 			err.code = 0;
 	}
 	if (err.code) {

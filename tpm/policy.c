@@ -154,37 +154,23 @@ int tr_pcr_list_parse(const char *s, uint32_t *mask, struct tr_error *err)
 	}
 }
 
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int tr_pcr_value_parse(const char *s, unsigned *pcr,
 		       uint8_t value[TR_DIGEST_LEN], struct tr_error *err)
 {
 	static const char bank[] = "=sha256:";
+	gnutls_datum_t hex;
+	size_t len = TR_DIGEST_LEN;
 	char *end;
-	unsigned i;
 
 	if (parse_pcr_number(s, &end, pcr) < 0 ||
 	    strncmp(end, bank, sizeof(bank) - 1) != 0)
 		goto bad;
 	end += sizeof(bank) - 1;
-	if (strlen(end) != 2 * TR_DIGEST_LEN)
+	hex.data = (unsigned char *)end;
+	hex.size = (unsigned)strlen(end);
+	if (hex.size != 2 * TR_DIGEST_LEN ||
+	    gnutls_hex_decode(&hex, value, &len) < 0 || len != TR_DIGEST_LEN)
 		goto bad;
-	for (i = 0; i < TR_DIGEST_LEN; i++) {
-		int hi = hex_nibble(end[2 * i]), lo = hex_nibble(end[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			goto bad;
-		value[i] = (uint8_t)(hi << 4 | lo);
-	}
 	return 0;
 bad:
 	tr_error_set(err, TR_EXIT_USAGE,
