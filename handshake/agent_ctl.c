@@ -35,18 +35,11 @@ static int peer_is_root(int fd)
 
 void ctl_accept(struct hs_agent *a)
 {
-	static const char denied[] = "{\"error\":\"permission denied: root only\"}";
 	unsigned int i;
 	int fd;
 
 	while ((fd = accept4(a->ctl_fd, NULL, NULL,
 			     SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-		if (!peer_is_root(fd)) {
-			send(fd, denied, sizeof(denied) - 1,
-			     MSG_NOSIGNAL | MSG_DONTWAIT);
-			close(fd);
-			continue;
-		}
 		for (i = 0; i < HS_MAX_CTL_CONNS && a->conns[i].fd >= 0; i++)
 			;
 		if (i == HS_MAX_CTL_CONNS ||
@@ -76,8 +69,14 @@ void ctl_serve(struct hs_agent *a, unsigned int index)
 		reply_and_close(a, c, NULL, 0);
 		return;
 	}
-	len = hs_agent_control(a, hs_ctl_parse(msg, (size_t)n), reply,
-			       sizeof(reply));
+	/* Checked once the command is read: closing a socket with unread
+	 * data would reset it and lose the refusal. */
+	if (!peer_is_root(c->fd))
+		len = snprintf(reply, sizeof(reply),
+			       "{\"error\":\"permission denied: root only\"}");
+	else
+		len = hs_agent_control(a, hs_ctl_parse(msg, (size_t)n), reply,
+				       sizeof(reply));
 	reply_and_close(a, c, reply, len);
 }
 

@@ -104,10 +104,11 @@ static int init_priorities(struct hs_tls *tls, struct tr_error *err)
 	/* Hybrid post-quantum groups, when this gnutls knows them. */
 	if (gnutls_group_get_id("X25519-MLKEM768") != GNUTLS_GROUP_INVALID)
 		append(x509, PRIO_LEN, "+GROUP-X25519-MLKEM768");
-	snprintf(psk, sizeof(psk), "%s:+PSK:+DHE-PSK:+ECDHE-PSK", x509);
+	memcpy(psk, x509, sizeof(psk));
+	append(psk, sizeof(psk), "+PSK:+DHE-PSK:+ECDHE-PSK");
 	append(p256, PRIO_LEN, "+DHE-PSK:+ECDHE-PSK");
 	append(p384, PRIO_LEN, "+DHE-PSK:+ECDHE-PSK");
-	snprintf(tls->priority_text, sizeof(tls->priority_text), "%s", x509);
+	memcpy(tls->priority_text, x509, sizeof(tls->priority_text));
 	if (prio(&tls->prio_x509, x509, err) < 0 ||
 	    prio(&tls->prio_psk, psk, err) < 0 ||
 	    prio(&tls->prio_psk_sha256, p256, err) < 0 ||
