@@ -86,7 +86,8 @@ void tr_log_init(struct tr_log *log, const char *ident, int use_kmsg,
 		 int max_level);
 void tr_log(struct tr_log *log, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void tr_vlog(struct tr_log *log, int level, const char *fmt, va_list ap);
+void tr_vlog(struct tr_log *log, int level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 /* Monotonic milliseconds, for timeouts and durations. */
 uint64_t tr_now_ms(void);
