@@ -139,7 +139,7 @@ tb_start_vm() {
 	tb_make_initrd "$k/boot.cpio.gz" "$payload" "$vm/initrd" || return 1
 	qemu-img create -q -f qcow2 -F raw -b "$TB_IMAGE/rootfs.img" "$vm/disk.qcow2"
 	: >"$vm/serial.log"
-	qemu-system-x86_64 -accel "$TB_ACCEL" -cpu "$TB_CPU" -m "$mem" -smp 1 \
+	qemu-system-x86_64 -accel "$TB_ACCEL" -cpu "$TB_CPU" -m "$mem" -smp "${TB_SMP:-1}" \
 		-nodefaults -display none -no-reboot \
 		-serial "file:$vm/serial.log" -pidfile "$vm/qemu.pid" \
 		-kernel "$k/vmlinuz" -initrd "$vm/initrd" \

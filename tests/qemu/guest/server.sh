@@ -9,6 +9,8 @@ set -u
 die() { echo "TLSROOT-SERVER-FAIL: $*"; sync; poweroff -f; }
 
 tb_load_ktls || die "cannot load kTLS modules"
+# A second address that no server certificate names (name-mismatch tests).
+ip addr add 192.0.2.3/24 dev eth0
 modprobe -a nfsd nvmet nvmet-tcp nvme-keyring || die "cannot load nfsd/nvmet"
 
 # tlshd serves the server side of every handshake, with the PSK keyring.
