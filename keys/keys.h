@@ -185,6 +185,8 @@ void tr_keyring_target_init(struct tr_keyring_target *t, int32_t serial,
  * Find the kernel keyring named desc (e.g. ".nvme"); when it is absent
  * and module is not NULL, run `modprobe module` and look again. Links it
  * into the process keyring so that this process possesses it.
+ * This and the tr_keyring_open_*() functions may read /proc/keys and run
+ * modprobe: for the CLI and unseal, never for the agent after start-up.
  */
 int tr_keyring_find(const char *desc, const char *module, int32_t *serial,
 		    struct tr_error *err);
