@@ -25,6 +25,9 @@ tb_mark() { echo "TLSROOT-MARK: $*"; }
 tb_result() {
 	local verdict=$1
 	shift
+	if [ "$verdict" = FAIL ] && [ -s /run/agent.log ]; then
+		tail -n 30 /run/agent.log | sed 's/^/agent-log: /'
+	fi
 	echo "TLSROOT-RESULT: $verdict $*"
 	sync
 	echo o >/proc/sysrq-trigger 2>/dev/null
@@ -130,4 +133,50 @@ tb_nvme_connect() { # extra nvme-connect options...
 tb_nfs_client_modules() {
 	tb_load_ktls || tb_fail "cannot load the kTLS modules"
 	modprobe nfsv4 || tb_fail "cannot load nfsv4"
+}
+
+TB_BIN=/tlsroot-test/bin
+TB_PKI=/tlsroot-test/pki
+export PATH=$TB_BIN:$PATH
+
+# Start tlsroot-agent (args passed on) and wait for its control socket.
+tb_start_agent() {
+	tlsroot-agent "$@" >/run/agent.log 2>&1 &
+	echo $! >/run/agent.pid
+	tb_wait 20 test -S /run/tlsroot/agent.sock ||
+		tb_fail "tlsroot-agent did not come up: $(tr '\n' '|' </run/agent.log)"
+}
+
+tb_stop_agent() {
+	local pid
+	pid=$(cat /run/agent.pid 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null
+	tb_wait 10 sh -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null
+	rm -f /run/agent.pid
+}
+
+# tb_status FILTER: one value from `tlsroot agent status` (jq filter).
+tb_status() { tlsroot agent status | jq -r "$1"; }
+
+# The x509 identity client1 on the keyring, the way an admin adds it.
+tb_add_client_identity() {
+	tlsroot key add client1 --cert "$TB_PKI/client.pem" --key "$TB_PKI/client.key" \
+		>/tmp/key-add.out 2>&1 || tb_fail "tlsroot key add failed: $(cat /tmp/key-add.out)"
+}
+
+# NFS options that name the identity: serials where the kernel has them
+# (7.x), the agent's default identity otherwise (6.12).
+tb_mtls_options() {
+	if [ "$TB_KERNEL" = k612 ]; then
+		echo "vers=4.2,xprtsec=mtls"
+	else
+		echo "vers=4.2,xprtsec=mtls,$(tlsroot key resolve client1)"
+	fi
+}
+
+# Fail the scenario unless the agent log has no failed handshake.
+tb_agent_no_failures() {
+	local failed
+	failed=$(tb_status .failed)
+	[ "$failed" = 0 ] || tb_fail "agent reports $failed failed handshakes: $(tb_status .last_error)"
 }

@@ -1,0 +1,67 @@
+DESC="100 forced NFS reconnects and 10 NVMe controller resets served by the agent: no failure, flat memory, no path/exec/fork/resolver syscalls (strace)"
+TIMEOUT=900
+CLIENT_SMP=2
+guest() {
+	tb_nfs_client_modules
+	modprobe nvme-tcp || tb_fail "cannot load nvme-tcp"
+	tb_add_client_identity
+	tlsroot key add-psk boot --hostnqn "$TB_HOSTNQN" --subnqn "$TB_SUBNQN" \
+		--psk-file "$TB_PKI/nvme-psk.txt" >/dev/null || tb_fail "tlsroot key add-psk failed"
+	key=$(tlsroot key resolve boot)
+	tb_start_agent --trust "$TB_PKI/ca.pem" --identity client1
+	pid=$(cat /run/agent.pid)
+	mkdir -p /mnt/m
+	tb_expect "mtls mount failed" mount -t nfs4 -o "$(tb_mtls_options)" "$TB_SERVER_IP:/srv/mtls" /mnt/m
+	tb_expect "nvme connect failed" tb_nvme_connect --tls --tls_key="$((${key#tls_key=}))" \
+		--nr-io-queues=2 --nr-write-queues=2 --reconnect-delay=1 --ctrl-loss-tmo=-1
+	tb_wait 20 test -b /dev/nvme0n1 || tb_fail "no /dev/nvme0n1"
+
+	# Trace every system call of the agent from here on.
+	strace -f -qq -p "$pid" -o /run/agent.strace &
+	strace_pid=$!
+	sleep 2
+	reconnect_nfs() {
+		local before=$1 i
+		ss -K dst "$TB_SERVER_IP" dport = 2049 >/dev/null
+		for i in $(seq 1 150); do
+			stat /mnt/m/marker >/dev/null 2>&1
+			[ "$(tb_status .kinds.x509.served)" -gt "$before" ] && return 0
+			sleep 0.2
+		done
+		return 1
+	}
+	for n in $(seq 1 100); do
+		before=$(tb_status .kinds.x509.served)
+		reconnect_nfs "$before" || tb_fail "NFS reconnect $n was not served within 30 s"
+		[ $n = 10 ] && rss10=$(tb_status .memory.rss_kib)
+		[ $((n % 20)) = 0 ] && tb_mark "NFS reconnects: $n"
+	done
+	rss100=$(tb_status .memory.rss_kib)
+	grep -q "written before" /mnt/m/marker 2>/dev/null
+	echo "after 100 reconnects" >/mnt/m/reconnect-file && sync
+	tb_expect "file written after reconnects not read back" grep -q "after 100 reconnects" /mnt/m/reconnect-file
+
+	psk_before=$(tb_status .kinds.psk.served)
+	for n in $(seq 1 10); do
+		echo 1 >/sys/class/nvme/nvme0/reset_controller
+		tb_wait 30 sh -c 'grep -q live /sys/class/nvme/nvme0/state' || tb_fail "NVMe reset $n did not come back live"
+	done
+	dd if=/dev/nvme0n1 bs=4096 count=1 iflag=direct status=none | grep -aq "tlsroot nvme marker" ||
+		tb_fail "marker block not read after resets"
+	psk_after=$(tb_status .kinds.psk.served)
+	kill "$strace_pid"
+	wait "$strace_pid" 2>/dev/null
+	tlsroot agent status
+	tb_agent_no_failures
+	[ $((psk_after - psk_before)) -ge 50 ] || tb_fail "10 resets of a 4-queue controller gave $((psk_after - psk_before)) PSK handshakes, want >= 50"
+	[ $((rss100 - rss10)) -le 128 ] || tb_fail "agent RSS grew from $rss10 to $rss100 KiB over 90 reconnects"
+
+	# Any path walk, program start, new process or new socket is a failure.
+	bad=$(grep -E '(^|[0-9] )(open|openat|openat2|creat|stat|lstat|access|faccessat|faccessat2|readlink|readlinkat|execve|execveat|fork|vfork|clone|clone3|connect|socket|mkdir|unlink|chdir)\(' /run/agent.strace |
+		grep -v 'resumed>' | head -n 5)
+	bad2=$(grep -E '(newfstatat|statx)\([^,]*, "[^"]' /run/agent.strace | head -n 3)
+	lines=$(wc -l </run/agent.strace)
+	[ "$lines" -gt 100 ] || tb_fail "strace saw only $lines lines: the trace did not cover the handshakes"
+	[ -z "$bad$bad2" ] || tb_fail "agent made forbidden system calls: $(echo "$bad $bad2" | tr '\n' '|')"
+	tb_pass "100 NFS reconnects + 10 NVMe resets ($((psk_after - psk_before)) PSK handshakes), 0 failed, RSS $rss10 -> $rss100 KiB, $lines syscalls traced, none forbidden"
+}
