@@ -73,32 +73,38 @@ MAN_PAGES := $(wildcard doc/*.[1-8])
 	host-setup clean
 all: $(BINS)
 
+# V=1 shows the commands.
+Q := $(if $(V),,@)
+say = $(if $(V),,@echo "  $(1) $(2)";)
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 define LIB_RULE
 $(BUILD)/lib/libtr-$(1).a: $(call obj_of,$(call lib_srcs,$(1)))
 	@mkdir -p $$(dir $$@)
-	$$(AR) rcs $$@ $$^
+	$$(call say,AR,$$@)rm -f $$@ && $$(AR) rcs $$@ $$^
 endef
 $(foreach d,$(LIBDIRS),$(eval $(call LIB_RULE,$(d))))
 
 $(BUILD)/tlsroot: $(CLI_OBJS) $(LIBS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(LIBS) $(PKG_LIBS)
+	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(LIBS) $(PKG_LIBS)
 
+# --as-needed: the agent locks all its mappings, so unused libraries
+# (tpm2-tss and its libcrypto) must not be mapped at all.
 $(BUILD)/tlsroot-agent: $(call obj_of,$(AGENT_SRC)) $(LIBS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(call obj_of,$(AGENT_SRC)) $(LIBS) $(PKG_LIBS)
+	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -Wl,--as-needed -o $@ $(call obj_of,$(AGENT_SRC)) $(LIBS) $(PKG_LIBS)
 
 # A test may list extra linker flags (e.g. -Wl,--wrap=...) in test_X.ldflags.
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS) $(PKG_LIBS) $(CMOCKA_LIBS) \
+	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS) $(PKG_LIBS) $(CMOCKA_LIBS) \
 		$(shell cat tests/unit/$*.ldflags 2>/dev/null)
 
 $(BUILD)/fuzz-bin/%: $(BUILD)/obj/tests/fuzz/%.o $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS) $(PKG_LIBS)
+	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS) $(PKG_LIBS)
 
 # Run every unit test binary; the summary is counted by scripts/check.
 unit: $(UNIT_BINS)
@@ -144,7 +150,9 @@ install: all
 		install -d $(DESTDIR)$(SYSTEMDDIR)/tlshd.service.d; \
 		install -m 0644 dracut-module/tlshd.service.d/* $(DESTDIR)$(SYSTEMDDIR)/tlshd.service.d/; fi
 
-.SECONDARY:
+# Objects are kept between runs (the test and fuzz rules make them
+# intermediate otherwise).
+.PRECIOUS: $(BUILD)/obj/%.o
 
 clean:
 	rm -rf build
