@@ -136,15 +136,26 @@ tb_start_vm() {
 	else
 		local_port=$TB_PORT_CLIENT remote_port=$TB_PORT_SERVER mac=52:54:00:12:00:02
 	fi
-	tb_make_initrd "$k/boot.cpio.gz" "$payload" "$vm/initrd" || return 1
-	qemu-img create -q -f qcow2 -F raw -b "$TB_IMAGE/rootfs.img" "$vm/disk.qcow2"
+	# TB_DIRECT_INITRD/TB_DIRECT_APPEND: boot that initramfs with that
+	# command line and no disk (a diskless client, e.g. an NFS root from
+	# a dracut initramfs) instead of the test-bed boot path and payload.
+	local initrd=$vm/initrd append disk=()
+	if [ -n "${TB_DIRECT_INITRD:-}" ]; then
+		initrd=$TB_DIRECT_INITRD
+		append=$TB_DIRECT_APPEND
+	else
+		tb_make_initrd "$k/boot.cpio.gz" "$payload" "$vm/initrd" || return 1
+		qemu-img create -q -f qcow2 -F raw -b "$TB_IMAGE/rootfs.img" "$vm/disk.qcow2"
+		append="console=ttyS0 panic=-1 oops=panic net.ifnames=0 tlsroot.role=$role tlsroot.ip=$ip/24 ${TB_EXTRA_APPEND:-}"
+		disk=(-drive "file=$vm/disk.qcow2,if=virtio,format=qcow2,cache=unsafe")
+	fi
 	: >"$vm/serial.log"
 	qemu-system-x86_64 -accel "$TB_ACCEL" -cpu "$TB_CPU" -m "$mem" -smp "${TB_SMP:-1}" \
 		-nodefaults -display none -no-reboot \
 		-serial "file:$vm/serial.log" -pidfile "$vm/qemu.pid" \
-		-kernel "$k/vmlinuz" -initrd "$vm/initrd" \
-		-append "console=ttyS0 panic=-1 oops=panic net.ifnames=0 tlsroot.role=$role tlsroot.ip=$ip/24 ${TB_EXTRA_APPEND:-}" \
-		-drive "file=$vm/disk.qcow2,if=virtio,format=qcow2,cache=unsafe" \
+		-kernel "$k/vmlinuz" -initrd "$initrd" \
+		-append "$append" \
+		"${disk[@]}" \
 		-netdev "dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=$local_port,remote.type=inet,remote.host=127.0.0.1,remote.port=$remote_port" \
 		-device "virtio-net-pci,netdev=n0,mac=$mac" \
 		-device virtio-rng-pci \
@@ -228,7 +239,19 @@ tb_start_server() {
 	mkdir -p "$p/pki"
 	cp "$TB_HERE"/guest/{guest-init,lib.sh,server.sh,server-ctl.sh} "$p/"
 	cp "$TB_RUN"/pki/{ca.pem,server.pem,server.key,rogue-server.pem,rogue-server.key,wrongname-server.pem,wrongname-server.key,nvme-psk.txt} "$p/pki/"
-	tb_start_vm server "${TLSROOT_SERVER_KERNEL:-k7}" server "$TB_SERVER_IP" 1024 server "$p" || return 1
+	# Client root trees for NFS-root boots: one disk (file system) per
+	# export, each a copy-on-write overlay of the guest rootfs; prepared
+	# and exported by guest/nfsroot-export.sh.
+	local roots=() e
+	mkdir -p "$p/nfsroot"
+	cp "$TB_HERE"/guest/nfsroot-export.sh "$p/"
+	cp "$TB_HERE"/guest/nfsroot-root/* "$p/nfsroot/"
+	cp "$TB_RUN"/guest-bin/tlsroot "$p/nfsroot/" 2>/dev/null
+	for e in mtls tls plain; do
+		qemu-img create -q -f qcow2 -F raw -b "$TB_IMAGE/rootfs.img" "$TB_RUN/server-root-$e.qcow2"
+		roots+=(-drive "file=$TB_RUN/server-root-$e.qcow2,if=virtio,format=qcow2,cache=unsafe")
+	done
+	tb_start_vm server "${TLSROOT_SERVER_KERNEL:-k7}" server "$TB_SERVER_IP" 1024 server "$p" "${roots[@]}" || return 1
 	tb_wait_marker server 'TLSROOT-SERVER-(READY|FAIL)' 240
 	rc=$?
 	if [ $rc -ne 0 ] || grep -aq TLSROOT-SERVER-FAIL "$(tb_vm_log server)"; then

@@ -51,6 +51,9 @@ for e in mtls tls plain; do
 	i=$((i + 1))
 done
 
+# Client root trees on /dev/vdb.. (NFS-root boots; guest/nfsroot-export.sh).
+/tlsroot-test/nfsroot-export.sh || die "cannot prepare the NFS root exports"
+
 mkdir -p /proc/fs/nfsd /var/lib/nfs/rpc_pipefs /var/lib/nfs/v4recovery
 mount -t nfsd nfsd /proc/fs/nfsd
 mount -t rpc_pipefs sunrpc /var/lib/nfs/rpc_pipefs 2>/dev/null

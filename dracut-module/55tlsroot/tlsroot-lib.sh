@@ -1,0 +1,176 @@
+#!/bin/sh
+# Shared functions of the 55tlsroot dracut module, installed as
+# /lib/tlsroot-lib.sh and sourced by its hooks (non-systemd flow) and by
+# tlsroot-dracut (systemd flow). POSIX sh; every function returns non-zero
+# with TLSROOT_FAIL set to one line saying what went wrong, and the caller
+# stops the boot with dracut's die. Nothing here ever mounts anything.
+
+TLSROOT_CONF=/run/tlsroot/boot.conf
+TLSROOT_SOCKET=/run/tlsroot/agent.sock
+TLSROOT_UNSEALED=/run/tlsroot/unsealed
+# kTLS needs its cipher drivers too; `modprobe tls` does not pull them in.
+# The list is module-setup.sh's too (installkernel); names missing from a
+# kernel (renamed or built in) are skipped.
+TLSROOT_KTLS_MODULES="tls gcm ghash-generic ghash-clmulni-intel aesni-intel
+ccm seqiv aead cryptd crypto_simd chacha20poly1305 chacha-x86_64 chacha
+chacha_generic poly1305-x86_64 poly1305_generic libchacha libpoly1305
+libchacha20poly1305"
+TLSROOT_TPM_MODULES="tpm_tis tpm_crb"
+
+tlsroot_fail() {
+	TLSROOT_FAIL="tlsroot: $*"
+	return 1
+}
+
+tlsroot_log() {
+	echo "<30>tlsroot: $*" >/dev/kmsg 2>/dev/null || echo "tlsroot: $*" >&2
+}
+
+# Check the kernel command line and keep the result for later hooks.
+# Returns 0 when the boot needs tlsroot, 2 when it does not, 1 on error.
+tlsroot_parse_cmdline() {
+	_tr_out=
+	mkdir -p -m 0700 /run/tlsroot || tlsroot_fail "cannot create /run/tlsroot" || return 1
+	if ! _tr_out=$(tlsroot cmdline 2>&1); then
+		tlsroot_fail "bad kernel command line: ${_tr_out#tlsroot: }"
+		return 1
+	fi
+	printf '%s\n' "$_tr_out" >"$TLSROOT_CONF.tmp" && mv "$TLSROOT_CONF.tmp" "$TLSROOT_CONF" ||
+		tlsroot_fail "cannot write $TLSROOT_CONF" || return 1
+	tlsroot_load_conf || return 1
+	[ "$TLSROOT_ENABLED" = 1 ] || return 2
+	return 0
+}
+
+tlsroot_load_conf() {
+	[ -r "$TLSROOT_CONF" ] || tlsroot_fail "no $TLSROOT_CONF: the cmdline hook did not run" || return 1
+	# shellcheck disable=SC1090
+	. "$TLSROOT_CONF"
+}
+
+# 0: a TLS root; 1: not one; 2: the command line is bad (TLSROOT_FAIL).
+tlsroot_enabled() {
+	if [ ! -r "$TLSROOT_CONF" ]; then
+		tlsroot_parse_cmdline
+		case $? in 0) return 0 ;; 2) return 1 ;; *) return 2 ;; esac
+	fi
+	tlsroot_load_conf && [ "$TLSROOT_ENABLED" = 1 ]
+}
+
+tlsroot_load_modules() {
+	for _tr_m in $TLSROOT_KTLS_MODULES $TLSROOT_TPM_MODULES; do
+		modprobe -q "$_tr_m" 2>/dev/null
+	done
+	case $TLSROOT_ROOT_KIND in
+	nfs) modprobe -q nfsv4 2>/dev/null || modprobe -q nfs ;;
+	nvme) modprobe -q nvme-tcp ;;
+	esac
+	grep -q '^tls ' /proc/modules || [ -d /sys/module/tls ] ||
+		tlsroot_fail "the kernel module tls cannot be loaded; kTLS is needed for a TLS root" || return 1
+}
+
+# Every bundle named by rd.tlsroot.bundle (files, or directories of
+# *.bundle files), unsealed in one run so that the lock PCR is extended once.
+tlsroot_bundle_files() {
+	_tr_files=
+	for _tr_loc in $TLSROOT_BUNDLES; do
+		if [ -d "$_tr_loc" ]; then
+			for _tr_f in "$_tr_loc"/*.bundle; do
+				[ -f "$_tr_f" ] && _tr_files="$_tr_files $_tr_f"
+			done
+		elif [ -f "$_tr_loc" ]; then
+			_tr_files="$_tr_files $_tr_loc"
+		else
+			tlsroot_fail "bundle location $_tr_loc (rd.tlsroot.bundle) does not exist in the initramfs; rebuild it with the bundle or fix the option"
+			return 1
+		fi
+	done
+	[ -n "$_tr_files" ] ||
+		tlsroot_fail "no sealed bundle (*.bundle) in $TLSROOT_BUNDLES; seal one with 'tlsroot seal' and rebuild the initramfs" || return 1
+	echo "$_tr_files"
+}
+
+tlsroot_unseal() {
+	_tr_files=$(tlsroot_bundle_files) || return 1
+	# shellcheck disable=SC2086
+	if ! _tr_out=$(tlsroot unseal --tcti "$TLSROOT_TPM" \
+		--tpm-timeout "$TLSROOT_TPM_TIMEOUT" $_tr_files 2>&1); then
+		tlsroot_fail "cannot unseal the identity: $(printf '%s\n' "$_tr_out" | grep -v '^name=\|^locked' | head -n 1 | sed 's/^tlsroot: //')"
+		return 1
+	fi
+	# Serials only, never key material.
+	printf '%s\n' "$_tr_out" >"$TLSROOT_UNSEALED"
+	tlsroot_log "$(printf '%s' "$_tr_out" | tr '\n' ' ')"
+}
+
+# Start the agent and wait until it listens (its control socket is bound
+# only after it has joined the handshake multicast group).
+tlsroot_start_agent() { # [--exec]
+	_tr_exec=${1:-}
+	# --initrd: '@' in argv[0] (systemd spares it across switch_root and
+	# shutdown) and logs to /dev/kmsg, also where no /etc/initrd-release
+	# exists (the non-systemd initramfs).
+	set -- --initrd --trust "$TLSROOT_TRUSTSTORE" --grace-ms "$TLSROOT_GRACE_MS"
+	[ -n "$TLSROOT_IDENTITY" ] && set -- "$@" --identity "$TLSROOT_IDENTITY"
+	[ "$TLSROOT_DEBUG" = 1 ] && set -- "$@" --debug
+	[ -r "$TLSROOT_TRUSTSTORE" ] ||
+		tlsroot_fail "trust anchor $TLSROOT_TRUSTSTORE (rd.tlsroot.truststore) is not in the initramfs" || return 1
+	[ "$_tr_exec" = --exec ] && exec tlsroot-agent "$@"
+	setsid tlsroot-agent "$@" </dev/null >/dev/null 2>&1 &
+	echo $! >/run/tlsroot/agent.pid
+	tlsroot_wait_agent $!
+}
+
+tlsroot_wait_agent() { # [pid]
+	_tr_i=0
+	while [ ! -S "$TLSROOT_SOCKET" ]; do
+		if [ -n "${1:-}" ] && ! kill -0 "$1" 2>/dev/null; then
+			tlsroot_fail "tlsroot-agent exited at start; see its line in the kernel log (dmesg | grep tlsroot-agent)"
+			return 1
+		fi
+		_tr_i=$((_tr_i + 1))
+		[ $_tr_i -le 300 ] || tlsroot_fail "tlsroot-agent is not listening after 30 s" || return 1
+		sleep 0.1
+	done
+}
+
+# Kernels whose NFS client has cert_serial= create the .nfs keyring;
+# tlsroot unseal falls back to its stand-in keyring elsewhere.
+tlsroot_identity_options() { # name -> "cert_serial=N privkey_serial=N" or nothing
+	tlsroot key list 2>/dev/null | while read -r _k _n _ring _s _ks _rest; do
+		if [ "$_k" = x509 ] && [ "$_n" = "$1" ] && [ "$_ring" = .nfs ]; then
+			echo "$_s $_ks"
+			break
+		fi
+	done
+}
+
+# Rewrite tls_identity=NAME in $netroot (netroot hook; the variable lives in
+# the shell of dracut's netroot script).
+tlsroot_rewrite_netroot() {
+	case $netroot in nfs:* | nfs4:*) ;; *) return 0 ;; esac
+	[ -n "$TLSROOT_NFS_TLS_IDENTITY" ] || return 0
+	command -v nfs_to_var >/dev/null || . /lib/nfs-lib.sh
+	_tr_nr=$netroot
+	nfs_to_var "$_tr_nr" "${netif:-}"
+	_tr_opts=$options
+	case $_tr_nr in *":$_tr_opts") ;; *)
+		tlsroot_fail "cannot find the mount options in netroot=$_tr_nr"
+		return 1 ;;
+	esac
+	_tr_serials=$(tlsroot_identity_options "$TLSROOT_NFS_TLS_IDENTITY")
+	if [ -n "$_tr_serials" ]; then
+		_tr_new=$(tlsroot cmdline --rewrite-nfs-options "$_tr_opts" \
+			--cert-serial "${_tr_serials% *}" --privkey-serial "${_tr_serials#* }" 2>&1)
+	else
+		_tr_new=$(tlsroot cmdline --rewrite-nfs-options "$_tr_opts" --strip-identity 2>&1)
+	fi || { tlsroot_fail "cannot rewrite the NFS options: $_tr_new"; return 1; }
+	netroot="${_tr_nr%"$_tr_opts"}$_tr_new"
+	tlsroot_log "NFS root options: $_tr_new"
+}
+
+# The agent's view of the last failure, for the message when the root
+# never comes up.
+tlsroot_agent_last_error() {
+	tlsroot agent status 2>/dev/null | sed -n 's/.*"last_error":"\([^"]*\)".*/\1/p'
+}

@@ -1,0 +1,53 @@
+#!/bin/bash
+# Server side of the NFS-root boots: mount the client root trees (disks
+# vdb, vdc, vdd: copy-on-write overlays of the guest rootfs), put the test's
+# verdict units into them, and export them: root-mtls (xprtsec=mtls),
+# root-tls (xprtsec=tls), root-plain (plaintext; the benchmark's baseline).
+# One file system per export (REFERENCE.md §12). Also prints the nfsd
+# COMPOUND count on the console whenever it changes, so that the host can
+# tell that a stopped boot sent no NFS request at all.
+set -u
+src=/tlsroot-test/nfsroot
+i=11
+for e in mtls:vdb:mtls tls:vdc:tls plain:vdd:none; do
+	name=${e%%:*} dev=${e#*:} dev=${dev%%:*} sec=${e##*:}
+	[ -b /dev/$dev ] || { echo "nfsroot-export: no /dev/$dev"; exit 1; }
+	t=/srv/root-$name
+	mkdir -p $t
+	mount -t ext4 /dev/$dev $t || { echo "nfsroot-export: cannot mount /dev/$dev"; exit 1; }
+	rm -rf $t/tlsroot-test
+	install -m 0755 $src/tlsroot-verdict $t/usr/local/sbin/tlsroot-verdict
+	[ -f $src/tlsroot ] && install -m 0755 $src/tlsroot $t/usr/local/sbin/tlsroot
+	install -m 0644 $src/tlsroot-test-early.service $src/tlsroot-test-verdict.service $t/etc/systemd/system/
+	mkdir -p $t/etc/systemd/system/sysinit.target.wants $t/etc/systemd/system/multi-user.target.wants
+	ln -sf ../tlsroot-test-early.service $t/etc/systemd/system/sysinit.target.wants/
+	ln -sf ../tlsroot-test-verdict.service $t/etc/systemd/system/multi-user.target.wants/
+	# Keep the client's boot short and its network untouched. tlshd is
+	# masked until its drop-in (handoff to tlshd) exists: a stock tlshd
+	# on the real root cannot serve this root's identity.
+	for u in tlshd.service nfs-server.service nvmf-autoconnect.service \
+		nvmefc-boot-connections.service rpcbind.service rpcbind.socket \
+		apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer \
+		e2scrub_all.timer e2scrub_reap.service fstrim.timer \
+		getty@tty1.service serial-getty@ttyS0.service systemd-networkd.service \
+		systemd-timesyncd.service nfs-blkmap.service; do
+		ln -sf /dev/null $t/etc/systemd/system/$u
+	done
+	ln -sf /usr/lib/systemd/system/multi-user.target $t/etc/systemd/system/default.target
+	echo client >$t/etc/hostname
+	mkdir -p $t/var/lib/tlsroot-test
+	echo "$t *(rw,sync,no_subtree_check,no_root_squash,insecure,xprtsec=$sec,fsid=$i)" >>/etc/exports
+	i=$((i + 1))
+done
+
+(
+	prev=
+	while sleep 1; do
+		cur=$(awk '$1 == "proc4" { print $4 }' /proc/net/rpc/nfsd 2>/dev/null)
+		if [ -n "$cur" ] && [ "$cur" != "$prev" ]; then
+			echo "TLSROOT-NFSD: compound=$cur"
+			prev=$cur
+		fi
+	done
+) &
+exit 0

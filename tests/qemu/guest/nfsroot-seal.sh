@@ -1,0 +1,18 @@
+#!/bin/bash
+# Provisioning boot of an NFS-root client (test-bed boot path, this VM's
+# own swtpm): seal the client identity to this TPM and print the bundle on
+# the console (base64 between markers) for the host, which builds the
+# dracut initramfs with it. The private key never leaves this disk.
+. /tlsroot-test/lib.sh
+t=/tlsroot-test
+tb_wait 20 test -c /dev/tpmrm0 || tb_fail "no /dev/tpmrm0 after 20 s (is the swtpm attached?)"
+pcrs=${NFSROOT_SEAL_PCRS:-7}
+out=$($t/bin/tlsroot seal client1 --cert $t/pki/client.pem --key $t/pki/client.key \
+	--pcrs "$pcrs" --lock-pcr 15 -o /tmp/client1.bundle 2>&1) ||
+	tb_fail "tlsroot seal failed: $out"
+tpm2_pcrread "sha256:$pcrs,15" 2>/dev/null | sed 's/^/TLSROOT-PCR: /'
+echo "TLSROOT-BUNDLE-SHA256: $(sha256sum </tmp/client1.bundle | cut -d' ' -f1)"
+echo "TLSROOT-BUNDLE-BEGIN"
+base64 -w 76 /tmp/client1.bundle
+echo "TLSROOT-BUNDLE-END"
+tb_pass "sealed client1 to PCRs $pcrs (lock PCR 15)"

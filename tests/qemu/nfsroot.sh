@@ -1,0 +1,288 @@
+# Host side of the NFS-root scenarios (sourced by scenarios/nfsroot-*.sh,
+# tests/qemu/demo and bench/nfsroot-*; needs testbed.sh and tb_setup).
+#
+# Per run and kernel, in $TB_RUN/nfsroot-<label>/ (shared by the scenarios
+# of one run; nothing here weakens a test by being shared):
+#   tpm/state      the client's swtpm state after the provisioning boot
+#   client1.bundle the identity sealed INSIDE that VM to that TPM
+#   initrd-systemd.img, initrd-nosystemd.img
+#                  dracut initramfs images (dracut + 55tlsroot, built in a
+#                  copy-on-write overlay of the guest rootfs with
+#                  `make install`), plus the test-only hooks and files
+# Every NFS-root boot gets a fresh copy of tpm/state, so boots of one
+# run do not see each other's PCR extensions.
+
+NR_IDENTITY=client1
+NR_MEM=${NR_MEM:-1024}
+NR_PIDS=()
+
+nr_log() { echo "nfsroot: $*" >&2; }
+
+nr_dir() { echo "$TB_RUN/nfsroot-$1"; }
+
+nr_kver() { cat "$TB_IMAGE/kernels/$1/version"; }
+
+# Kernel command line of an NFS-root boot. EXPORT: mtls, tls or plain.
+nr_append() { # label export [extra...]
+	local label=$1 export=$2 opts
+	shift 2
+	case $export in
+	mtls) opts="vers=4.2,xprtsec=mtls,tls_identity=$NR_IDENTITY" ;;
+	tls) opts="vers=4.2,xprtsec=tls" ;;
+	plain) opts="vers=4.2" ;;
+	esac
+	echo "console=ttyS0 panic=-1 oops=panic net.ifnames=0 rd.shell=0 rw" \
+		"root=nfs4:$TB_SERVER_IP:/srv/root-$export:$opts" \
+		"ip=$TB_CLIENT_IP::$TB_SERVER_IP:255.255.255.0:client:eth0:off rd.neednet=1" \
+		"$@"
+}
+
+nr_stop_pids() {
+	local p
+	for p in "${NR_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	NR_PIDS=()
+}
+
+# nr_swtpm DIR [STATE-TO-CLONE]: one swtpm for one boot.
+nr_swtpm() {
+	local dir=$1 from=${2:-}
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	[ -n "$from" ] && cp -a "$from" "$dir/state"
+	tb_start_swtpm "$dir" || return 1
+	NR_PIDS+=("$(cat "$dir/swtpm.pid")")
+}
+
+# Wait for a swtpm to end (QEMU shuts it down on exit), so its state file
+# is complete before anyone copies it.
+nr_swtpm_wait() {
+	local pid
+	pid=$(cat "$1/swtpm.pid" 2>/dev/null) || return 0
+	for _ in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill "$pid" 2>/dev/null
+	sleep 0.3
+}
+
+# Provisioning boot: the client VM (test-bed boot path, its own swtpm)
+# seals the identity and prints the bundle. Cached per run and kernel.
+nr_seal() { # label payload-dir
+	local label=$1 d vm p log sum
+	d=$(nr_dir "$label")
+	[ -s "$d/$NR_IDENTITY.bundle" ] && return 0
+	mkdir -p "$d"
+	vm=nfsroot-seal-$label
+	p=$d/seal-payload
+	rm -rf "$p"
+	cp -a "$2" "$p"
+	cp "$TB_HERE/guest/nfsroot-seal.sh" "$p/"
+	{
+		echo "TB_KERNEL=$label"
+		echo "exec bash /tlsroot-test/nfsroot-seal.sh"
+	} >"$p/scenario.sh"
+	nr_swtpm "$d/tpm" || { nr_log "swtpm did not start"; return 1; }
+	tb_start_vm "$vm" "$label" client "$TB_CLIENT_IP" 1024 client "$p" "${TB_SWTPM_ARGS[@]}" ||
+		{ nr_log "seal VM did not start"; return 1; }
+	NR_PIDS+=("$(tb_vm_pid "$vm")")
+	tb_wait_marker "$vm" '^TLSROOT-RESULT: ' 180
+	tb_wait_exit "$vm" 30
+	nr_swtpm_wait "$d/tpm"
+	rm -f "$TB_RUN/vm-$vm/disk.qcow2" "$TB_RUN/vm-$vm/initrd"
+	log=$(tb_vm_log "$vm")
+	if ! grep -aq '^TLSROOT-RESULT: PASS' "$log"; then
+		nr_log "sealing in the client VM failed: $(grep -a -m1 '^TLSROOT-RESULT' "$log")"
+		return 1
+	fi
+	tr -d '\r' <"$log" | sed -n '/^TLSROOT-BUNDLE-BEGIN$/,/^TLSROOT-BUNDLE-END$/p' |
+		grep -v '^TLSROOT-BUNDLE-' | base64 -d >"$d/$NR_IDENTITY.bundle.tmp" 2>/dev/null
+	sum=$(tr -d '\r' <"$log" | sed -n 's/^TLSROOT-BUNDLE-SHA256: //p' | head -n1)
+	if [ -z "$sum" ] || [ "$(sha256sum <"$d/$NR_IDENTITY.bundle.tmp" | cut -d' ' -f1)" != "$sum" ]; then
+		nr_log "the bundle read from the seal VM's console is damaged"
+		return 1
+	fi
+	mv "$d/$NR_IDENTITY.bundle.tmp" "$d/$NR_IDENTITY.bundle"
+	tr -d '\r' <"$log" | grep -a '^TLSROOT-PCR: ' | sed 's/^TLSROOT-PCR: //' >"$d/pcrs.txt"
+}
+
+# The dracut module lists; the systemd image adds systemd's initrd modules.
+NR_DRACUT_MODULES="bash udev-rules network-legacy nfs shutdown"
+NR_DRACUT_SYSTEMD="systemd systemd-initrd dracut-systemd"
+
+# nr_build_images LABEL OUTDIR [--bundle FILE] [--no-tlsroot] [--no-test]
+#   [--flavors "systemd nosystemd"]: build dracut images in a copy-on-write
+#   overlay of the guest rootfs, with tlsroot installed by `make install`.
+#   Images: OUTDIR/initrd-<flavor>.img; dracut logs in OUTDIR/dracut-*.log.
+nr_build_images() {
+	local label=$1 out=$2 bundle= tlsroot=yes testfiles=yes flavors="systemd nosystemd"
+	shift 2
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--bundle) bundle=$2; shift ;;
+		--no-tlsroot) tlsroot=no ;;
+		--no-test) testfiles=no ;;
+		--flavors) flavors=$2; shift ;;
+		esac
+		shift
+	done
+	local kver merged=$out/chroot upper=$out/chroot-upper work=$out/chroot-work rc=0 f mods
+	kver=$(nr_kver "$label")
+	mkdir -p "$out" "$merged" "$upper" "$work"
+	mount -t overlay overlay -o "lowerdir=$TB_IMAGE/rootfs,upperdir=$upper,workdir=$work" "$merged" ||
+		{ nr_log "cannot mount an overlay of the guest rootfs"; return 1; }
+	mount -t proc proc "$merged/proc"
+	mount --bind /dev "$merged/dev"
+	local inc=()
+	if [ $tlsroot = yes ]; then
+		mkdir -p "$merged/src" "$merged/build"
+		(cd "$TB_TOP" && git ls-files -z --cached --others --exclude-standard |
+			xargs -0 tar -cf - 2>/dev/null) | tar -xf - -C "$merged/src"
+		cp "$TB_RUN"/guest-bin/tlsroot "$TB_RUN"/guest-bin/tlsroot-agent "$merged/build/"
+		if ! chroot "$merged" make -C /src O=/build -o all install PREFIX=/usr >"$out/install.log" 2>&1; then
+			nr_log "make install in the guest rootfs overlay failed; see $out/install.log"
+			rc=1
+		fi
+		mkdir -p "$merged/etc/tlsroot/bundles"
+		cp "$TB_RUN/pki/ca.pem" "$merged/etc/tlsroot/ca.pem"
+		[ -n "$bundle" ] && cp "$bundle" "$merged/etc/tlsroot/bundles/$NR_IDENTITY.bundle"
+		inc+=(--add tlsroot)
+	fi
+	if [ $testfiles = yes ]; then
+		# Test-only: hooks (PCR extension knob, root-mounted mark), a
+		# corrupt copy of the bundle and the rogue CA, for stopped boots.
+		mkdir -p "$merged/tlsroot-test-files"
+		cp "$TB_HERE/guest/nfsroot-hook-extend.sh" "$TB_HERE/guest/nfsroot-hook-mounted.sh" \
+			"$TB_RUN/pki/rogue-ca.pem" "$merged/tlsroot-test-files/"
+		if [ -n "$bundle" ]; then
+			cp "$bundle" "$merged/tlsroot-test-files/corrupt.bundle"
+			# Flip the last byte: the AEAD tag; the header still parses.
+			python3 -c 'import sys
+p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[-1]^=0xff; open(p,"wb").write(b)' \
+				"$merged/tlsroot-test-files/corrupt.bundle"
+			inc+=(--include /tlsroot-test-files/corrupt.bundle /etc/tlsroot-test/corrupt.bundle)
+		fi
+		inc+=(--include /tlsroot-test-files/nfsroot-hook-extend.sh /lib/dracut/hooks/cmdline/99-tlsroot-test-extend.sh
+			--include /tlsroot-test-files/nfsroot-hook-mounted.sh /lib/dracut/hooks/pre-pivot/99-tlsroot-test-mounted.sh
+			--include /tlsroot-test-files/rogue-ca.pem /etc/tlsroot-test/rogue-ca.pem)
+	fi
+	if [ $rc -eq 0 ]; then
+		for f in $flavors; do
+			mods=$NR_DRACUT_MODULES
+			local omit=()
+			if [ "$f" = systemd ]; then
+				mods="$mods $NR_DRACUT_SYSTEMD"
+			else
+				omit=(--omit "systemd systemd-initrd dracut-systemd")
+			fi
+			if ! chroot "$merged" dracut --force --no-hostonly --no-early-microcode \
+				--compress gzip --kver "$kver" -m "$mods" --add-drivers "virtio_pci virtio_net" "${omit[@]}" "${inc[@]}" \
+				/tmp/initrd.img >"$out/dracut-$f.log" 2>&1; then
+				nr_log "dracut ($f) failed: $(grep -a -m1 -iE 'fatal|error' "$out/dracut-$f.log")"
+				rc=1
+				break
+			fi
+			mv "$merged/tmp/initrd.img" "$out/initrd-$f.img"
+		done
+	fi
+	umount "$merged/dev" "$merged/proc"
+	umount "$merged"
+	rm -rf "$upper" "$work" "$merged"
+	return $rc
+}
+
+# Seal (once) and build the test images (once) for a kernel.
+nr_prepare() { # label payload-dir
+	local d
+	d=$(nr_dir "$1")
+	nr_seal "$1" "$2" || return 1
+	[ -s "$d/initrd-systemd.img" ] && [ -s "$d/initrd-nosystemd.img" ] && return 0
+	nr_build_images "$1" "$d" --bundle "$d/$NR_IDENTITY.bundle"
+}
+
+# nr_boot VM LABEL INITRD TIMEOUT APPEND...: one diskless NFS-root boot
+# with a copy of the sealed TPM state; returns when the VM is off.
+nr_boot() {
+	local vm=$1 label=$2 initrd=$3 timeout=$4 d
+	shift 4
+	d=$(nr_dir "$label")
+	nr_swtpm "$TB_RUN/vm-$vm-tpm" "$d/tpm/state" || { nr_log "swtpm did not start"; return 1; }
+	TB_DIRECT_INITRD=$initrd TB_DIRECT_APPEND="$*" \
+		tb_start_vm "$vm" "$label" client "$TB_CLIENT_IP" "$NR_MEM" client /nonexistent \
+		"${TB_SWTPM_ARGS[@]}" || { nr_log "client VM did not start"; return 1; }
+	NR_PIDS+=("$(tb_vm_pid "$vm")")
+	if ! tb_wait_exit "$vm" "$timeout"; then
+		nr_log "$vm: still running after $timeout s; killed"
+		return 2
+	fi
+}
+
+# The server's nfsd COMPOUND count, as last printed on its console.
+nr_server_compounds() {
+	tr -d '\r' <"$(tb_vm_log server)" | sed -n 's/^TLSROOT-NFSD: compound=//p' | tail -n1
+}
+
+# Names of the secret patterns of the client key found in FILES.
+nr_find_secret() { # files...
+	"$TB_HERE/find-secret" "$TB_RUN/pki/client.key" "$@"
+}
+
+# Seconds from kernel start to the root mounted (the test hook's kernel
+# log line), or empty.
+nr_mounted_at() { # serial-log
+	tr -d '\r' <"$1" | sed -n 's/^\[ *\([0-9.]*\)\] tlsroot-test: root mounted.*/\1/p' | head -n1
+}
+
+# A boot that must reach the real root and pass its checks there.
+# Prints the verdict line "PASS|FAIL reason".
+nr_expect_root() { # vm label flavor export [extra cmdline...]
+	local vm=$1 label=$2 flavor=$3 export=$4 d log img hits at
+	shift 4
+	d=$(nr_dir "$label")
+	img=$d/initrd-$flavor.img
+	nr_boot "$vm" "$label" "$img" 400 "$(nr_append "$label" "$export" "$@")"
+	log=$(tb_vm_log "$vm")
+	nr_stop_pids
+	if ! grep -aq '^TLSROOT-RESULT: PASS' "$log"; then
+		echo "FAIL $(grep -a -m1 '^TLSROOT-RESULT: ' "$log" | cut -c17- || true)$(grep -a -m1 -E 'dracut: FATAL|Kernel panic' "$log" | tr -d '\r' | cut -c1-200) (last mark: $(grep -a '^TLSROOT-MARK: ' "$log" | tail -n1 | cut -c15- | tr -d '\r')) [log: $log]"
+		return 1
+	fi
+	# No secret in the open: the image, the console, the exported root
+	# (which holds a copy of the client's /run, taken by the verdict unit).
+	if hits=$(nr_find_secret "$img" "$log" "$TB_RUN/server-root-$export.qcow2"); then
+		:
+	else
+		echo "FAIL the private key's bytes are in the open: $(echo "$hits" | head -n3 | tr '\n' ';')"
+		return 1
+	fi
+	at=$(nr_mounted_at "$log")
+	echo "PASS $(grep -a -m1 '^TLSROOT-RESULT: PASS' "$log" | cut -c23- | tr -d '\r'); root mounted ${at:-?} s after kernel start; no key bytes in image, console, root or /run"
+}
+
+# A boot that must stop in the initramfs: the console shows PATTERN (one
+# clear line), the VM powers itself off, the root is never mounted, and
+# the server saw no NFS request (COMPOUND) at all: no plaintext attempt.
+nr_expect_stop() { # vm label flavor export pattern [extra cmdline...]
+	local vm=$1 label=$2 flavor=$3 export=$4 pattern=$5 d log before after line
+	shift 5
+	d=$(nr_dir "$label")
+	before=$(nr_server_compounds)
+	nr_boot "$vm" "$label" "$d/initrd-$flavor.img" 240 "$(nr_append "$label" "$export" "$@")"
+	local rc=$?
+	nr_stop_pids
+	log=$(tb_vm_log "$vm")
+	sleep 2
+	after=$(nr_server_compounds)
+	line=$(tr -d '\r' <"$log" | grep -a -m1 -E "$pattern" | sed 's/^\[ *[0-9.]*\] //')
+	[ $rc -eq 0 ] || { echo "FAIL the boot did not stop by itself (still running after 240 s) [log: $log]"; return 1; }
+	[ -n "$line" ] || { echo "FAIL no line matching '$pattern' on the console; FATAL lines: $(grep -a 'FATAL' "$log" | head -n2 | tr -d '\r' | tr '\n' ';') [log: $log]"; return 1; }
+	if grep -aqE 'tlsroot-test: root mounted|^TLSROOT-RESULT|Switching root' "$log"; then
+		echo "FAIL the boot went on past the initramfs [log: $log]"
+		return 1
+	fi
+	if [ "$before" != "$after" ]; then
+		echo "FAIL the server saw NFS requests during a boot that had to stop (COMPOUND $before -> $after)"
+		return 1
+	fi
+	echo "PASS stopped in the initramfs: $line"
+}
