@@ -17,6 +17,12 @@ unseal)
 	tlsroot_load_modules || die "$TLSROOT_FAIL"
 	tlsroot_unseal || die "$TLSROOT_FAIL"
 	;;
+check-unsealed)
+	# The agent starts only after a successful unseal (Wants=, not
+	# Requires=, so that the switch_root isolate cannot stop it).
+	[ -f "$TLSROOT_UNSEALED" ] ||
+		die "tlsroot: the identity was not unsealed (see tlsroot-unseal.service); not starting the agent"
+	;;
 agent)
 	echo $$ >/run/tlsroot/agent.pid
 	tlsroot_start_agent --exec || die "$TLSROOT_FAIL"
@@ -25,7 +31,7 @@ wait-agent)
 	tlsroot_wait_agent "${MAINPID:-}" || die "$TLSROOT_FAIL"
 	;;
 *)
-	echo "usage: tlsroot-dracut unseal|agent|wait-agent" >&2
+	echo "usage: tlsroot-dracut unseal|check-unsealed|agent|wait-agent" >&2
 	exit 2
 	;;
 esac

@@ -91,6 +91,14 @@ tlsroot_bundle_files() {
 }
 
 tlsroot_unseal() {
+	rm -f "$TLSROOT_UNSEALED"
+	# xprtsec=tls presents no client identity: bundles are optional there.
+	if [ "$TLSROOT_ROOT_KIND" = nfs ] && [ "$TLSROOT_NFS_XPRTSEC" = tls ] &&
+		[ "$TLSROOT_BUNDLES" = /etc/tlsroot/bundles ] &&
+		! ls /etc/tlsroot/bundles/*.bundle >/dev/null 2>&1; then
+		echo "# xprtsec=tls: no identity to unseal" >"$TLSROOT_UNSEALED"
+		return 0
+	fi
 	_tr_files=$(tlsroot_bundle_files) || return 1
 	# shellcheck disable=SC2086
 	if ! _tr_out=$(tlsroot unseal --tcti "$TLSROOT_TPM" \

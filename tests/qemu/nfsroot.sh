@@ -286,3 +286,12 @@ nr_expect_stop() { # vm label flavor export pattern [extra cmdline...]
 	fi
 	echo "PASS stopped in the initramfs: $line"
 }
+
+# A client payload for the test-bed boot path, as tests/qemu/run makes
+# one (for the demo and the benchmarks, which run without the runner).
+nr_base_payload() { # dir
+	mkdir -p "$1/pki" "$1/bin"
+	cp "$TB_HERE"/guest/{guest-init,lib.sh} "$1/"
+	cp "$TB_RUN"/pki/{ca.pem,client.pem,client.key} "$1/pki/"
+	cp "$TB_RUN"/guest-bin/* "$1/bin/"
+}
