@@ -26,6 +26,7 @@ struct key_args {
 	const char *subnqn;
 	const char *psk_file;
 	int identity_version;
+	int compat;
 	int kind;
 	int json;
 };
@@ -206,7 +207,8 @@ static void print_psk(const struct key_args *a, const char *keyring,
 
 static int run_add_psk(const struct key_args *a)
 {
-	struct tr_psk_params p = { a->hostnqn, a->subnqn, a->identity_version };
+	struct tr_psk_params p = { a->hostnqn, a->subnqn, a->identity_version,
+				   a->compat };
 	char identity[TR_PSK_IDENTITY_MAX];
 	struct tr_psk_derived check;
 	struct tr_keyring_target t;
@@ -234,7 +236,8 @@ static int run_add_psk(const struct key_args *a)
 
 static int run_identity(const struct key_args *a)
 {
-	struct tr_psk_params p = { a->hostnqn, a->subnqn, a->identity_version };
+	struct tr_psk_params p = { a->hostnqn, a->subnqn, a->identity_version,
+				   a->compat };
 	struct tr_secret psk, out;
 	struct tr_psk_derived *d;
 	struct tr_error err;
@@ -495,10 +498,12 @@ static const struct subcommand subcommands[] = {
 		 "user keys nfs:x509:NAME:cert and nfs:x509:NAME:privkey on .nfs.",
 	  "cert key json", 1, run_add },
 	{ "add-psk", "add-psk NAME --hostnqn NQN --subnqn NQN --psk-file FILE\n"
-		     "        [--identity-version 0|1] [--json]\n"
+		     "        [--identity-version 0|1] [--compat] [--json]\n"
 		     "Derive the TLS PSK from a configured PSK (NVMeTLSkey-1:... in FILE,\n"
-		     "'-' for stdin) and add it as a psk key on .nvme, named NAME.",
-	  "hostnqn subnqn psk-file identity-version json", 1, run_add_psk },
+		     "'-' for stdin) and add it as a psk key on .nvme, named NAME.\n"
+		     "--compat: derive as nvme-cli <= 2.15 does (see tlsroot-key(8)).",
+	  "hostnqn subnqn psk-file identity-version compat json", 1,
+	  run_add_psk },
 	{ "import-nvme", "import-nvme FILE [--json]\n"
 			 "Import an nvme-cli key file ('<identity> <key>' lines) into .nvme.",
 	  "json", 1, run_import },
@@ -513,9 +518,10 @@ static const struct subcommand subcommands[] = {
 		     "connect option (tls_key=0xSERIAL) for an identity.",
 	  "kind json", 1, run_resolve },
 	{ "identity", "identity --hostnqn NQN --subnqn NQN --psk-file FILE\n"
-		      "         [--identity-version 0|1] [--json]\n"
+		      "         [--identity-version 0|1] [--compat] [--json]\n"
 		      "Print the PSK identity for a configured PSK; inserts nothing.",
-	  "hostnqn subnqn psk-file identity-version json", 0, run_identity },
+	  "hostnqn subnqn psk-file identity-version compat json", 0,
+	  run_identity },
 };
 
 #define N_SUB (sizeof(subcommands) / sizeof(subcommands[0]))
@@ -565,6 +571,8 @@ static int set_option(const struct subcommand *sc, const char *opt,
 		a->psk_file = val;
 	else if (!strcmp(opt, "json"))
 		a->json = 1;
+	else if (!strcmp(opt, "compat"))
+		a->compat = 1;
 	else if (!strcmp(opt, "identity-version")) {
 		if (strcmp(val, "0") && strcmp(val, "1"))
 			return cli_usage_error("key %s: --identity-version takes 0 or 1, not '%s'",
@@ -591,6 +599,7 @@ static int parse_sub(const struct subcommand *sc, int argc, char **argv,
 		{ "identity-version", required_argument, NULL, 0 },
 		{ "kind", required_argument, NULL, 0 },
 		{ "json", no_argument, NULL, 0 },
+		{ "compat", no_argument, NULL, 0 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

@@ -64,6 +64,13 @@ struct tr_psk_params {
 	const char *hostnqn;
 	const char *subnqn;
 	int identity_version;     /* 0 or 1 */
+	/*
+	 * 0: HKDF-Expand-Label as RFC 8446 §7.1 defines it (libnvme >= 1.16,
+	 * nvme-cli >= 2.16, the kernel). 1: the older libnvme encoding
+	 * (<= 1.15, nvme-cli <= 2.15 and `--compat` in later ones); both
+	 * ends must use the same.
+	 */
+	int compat;
 };
 
 /* A derived NVMe TLS PSK. Secret: keep it in tr_secret memory or wipe it. */
@@ -79,9 +86,10 @@ int tr_nqn_check(const char *what, const char *nqn, struct tr_error *err);
 
 /*
  * Configured PSK -> retained PSK (hash 0: a copy). out gets len bytes.
- * HKDF-Expand-Label(HKDF-Extract(0, configured), "HostNQN", hostnqn, len).
+ * HKDF-Expand-Label(HKDF-Extract(0, configured), "HostNQN", hostnqn, len),
+ * with compat as in struct tr_psk_params.
  */
-int tr_psk_derive_retained(int hash, const char *hostnqn,
+int tr_psk_derive_retained(int hash, const char *hostnqn, int compat,
 			   const uint8_t *configured, size_t len, uint8_t *out,
 			   struct tr_error *err);
 

@@ -285,31 +285,47 @@ int tr_nqn_check(const char *what, const char *nqn, struct tr_error *err)
 	return 0;
 }
 
-/* RFC 8446 §7.1 HKDF-Expand-Label, as NVMe uses it. */
-static int expand_label(int hash, const uint8_t *prk, const char *label,
-			const void *ctx, size_t ctx_len, uint8_t *out,
-			size_t out_len)
+/*
+ * The HKDF info of HKDF-Expand-Label. RFC 8446 §7.1 HkdfLabel: u16 length
+ * in network order, then label and context each after a length byte.
+ * compat: what libnvme <= 1.15 sends instead, the length in little-endian
+ * (host) order and no length bytes, so that PSKs agree with peers set up
+ * by nvme-cli <= 2.15. Returns the info length, 0 if it does not fit.
+ */
+static size_t label_info(int compat, const char *label, const void *ctx,
+			 size_t ctx_len, size_t out_len, uint8_t *info)
 {
-	uint8_t info[LABEL_INFO_MAX];
 	size_t label_len = strlen(label), n = 0;
-	gnutls_datum_t key = { (unsigned char *)prk,
-			       (unsigned int)tr_psk_hash_len(hash) };
-	gnutls_datum_t inf;
 
 	if (6 + label_len > 255 || ctx_len > 255 || out_len > 0xffff)
-		return -1;
-	info[n++] = (uint8_t)(out_len >> 8);
-	info[n++] = (uint8_t)out_len;
-	info[n++] = (uint8_t)(6 + label_len);
+		return 0;
+	info[n++] = (uint8_t)(compat ? out_len : out_len >> 8);
+	info[n++] = (uint8_t)(compat ? out_len >> 8 : out_len);
+	if (!compat)
+		info[n++] = (uint8_t)(6 + label_len);
 	memcpy(info + n, "tls13 ", 6);
 	n += 6;
 	memcpy(info + n, label, label_len);
 	n += label_len;
-	info[n++] = (uint8_t)ctx_len;
+	if (!compat)
+		info[n++] = (uint8_t)ctx_len;
 	memcpy(info + n, ctx, ctx_len);
-	n += ctx_len;
-	inf.data = info;
-	inf.size = (unsigned int)n;
+	return n + ctx_len;
+}
+
+static int expand_label(int hash, int compat, const uint8_t *prk,
+			const char *label, const void *ctx, size_t ctx_len,
+			uint8_t *out, size_t out_len)
+{
+	uint8_t info[LABEL_INFO_MAX];
+	gnutls_datum_t key = { (unsigned char *)prk,
+			       (unsigned int)tr_psk_hash_len(hash) };
+	gnutls_datum_t inf = { info, 0 };
+
+	inf.size = (unsigned int)label_info(compat, label, ctx, ctx_len,
+					    out_len, info);
+	if (!inf.size)
+		return -1;
 	return gnutls_hkdf_expand(hash_mac(hash), &key, &inf, out, out_len) < 0
 		       ? -1 : 0;
 }
@@ -326,22 +342,22 @@ static int extract(int hash, const uint8_t *ikm, size_t len, uint8_t *prk)
 		       ? -1 : 0;
 }
 
-static int label_from(int hash, const uint8_t *ikm, size_t ikm_len,
-		      const char *label, const void *ctx, size_t ctx_len,
-		      uint8_t *out, size_t out_len)
+static int label_from(int hash, int compat, const uint8_t *ikm,
+		      size_t ikm_len, const char *label, const void *ctx,
+		      size_t ctx_len, uint8_t *out, size_t out_len)
 {
 	uint8_t prk[HASH_MAX];
 	int ret;
 
 	ret = extract(hash, ikm, ikm_len, prk);
 	if (ret == 0)
-		ret = expand_label(hash, prk, label, ctx, ctx_len, out,
-				   out_len);
+		ret = expand_label(hash, compat, prk, label, ctx, ctx_len,
+				   out, out_len);
 	tr_wipe(prk, sizeof(prk));
 	return ret;
 }
 
-int tr_psk_derive_retained(int hash, const char *hostnqn,
+int tr_psk_derive_retained(int hash, const char *hostnqn, int compat,
 			   const uint8_t *configured, size_t len, uint8_t *out,
 			   struct tr_error *err)
 {
@@ -352,7 +368,7 @@ int tr_psk_derive_retained(int hash, const char *hostnqn,
 		memcpy(out, configured, len);
 		return 0;
 	}
-	if (label_from(hash, configured, len, "HostNQN", hostnqn,
+	if (label_from(hash, compat, configured, len, "HostNQN", hostnqn,
 		       strlen(hostnqn), out, len) < 0) {
 		tr_error_set(err, TR_EXIT_FAILURE,
 			     "cannot derive the retained PSK (gnutls HKDF failed)");
@@ -391,6 +407,12 @@ static int check_params(const struct tr_psk_params *p, struct tr_error *err)
 		tr_error_set(err, TR_EXIT_USAGE,
 			     "PSK identity version %d is unknown; use 0 or 1",
 			     p->identity_version);
+		return -1;
+	}
+	if (p->compat != 0 && p->compat != 1) {
+		tr_error_set(err, TR_EXIT_USAGE,
+			     "PSK derivation mode %d is unknown; use 0 (RFC 8446) or 1 (compat)",
+			     p->compat);
 		return -1;
 	}
 	return 0;
@@ -439,16 +461,16 @@ int tr_psk_derive(const struct tr_psk_params *p, const uint8_t *configured,
 	memset(out, 0, sizeof(*out));
 	if (check_params(p, err) < 0 || check_psk_len(hash, len, err) < 0)
 		return -1;
-	if (tr_psk_derive_retained(hash, p->hostnqn, configured, len,
-				   retained, err) < 0)
+	if (tr_psk_derive_retained(hash, p->hostnqn, p->compat, configured,
+				   len, retained, err) < 0)
 		goto out;
 	out->hash = tr_psk_effective_hash(hash, len);
 	out->len = len;
 	if (make_identity(p, out->hash, retained, len, out, ctx, sizeof(ctx),
 			  err) < 0)
 		goto out;
-	if (label_from(out->hash, retained, len, "nvme-tls-psk", ctx,
-		       strlen(ctx), out->tls_psk, len) < 0) {
+	if (label_from(out->hash, p->compat, retained, len, "nvme-tls-psk",
+		       ctx, strlen(ctx), out->tls_psk, len) < 0) {
 		tr_error_set(err, TR_EXIT_FAILURE,
 			     "cannot derive the TLS PSK (gnutls HKDF failed)");
 		goto out;

@@ -4,6 +4,10 @@
  * strings and v1 identities are libnvme's test/psk.c; the TLS PSKs were
  * computed with an independent HKDF (Python hmac, and `openssl kdf HKDF`
  * for the SHA-256 v1 one) from the formulas in REFERENCE.md §5.
+ * Compat (libnvme <= 1.15) vectors: computed with Python hmac/hashlib from
+ * the legacy HkdfLabel (u16 little-endian length, no length bytes), and
+ * each identity and TLS PSK read back from nvme-cli 2.13 / libnvme 1.13
+ * (`nvme check-tls-key -I 0|1 --insert --keytype user`, then keyctl pipe).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -196,43 +200,68 @@ static void test_nqn_check(void **state)
 	assert_int_equal(tr_nqn_check("x", NULL, &err), -1);
 }
 
-static void test_retained(void **state)
+static void retained_ok(int hash, int compat, const uint8_t *cfg,
+			size_t len, const char *want_hex)
 {
 	struct tr_error err;
 	uint8_t out[48], want[48];
 
-	hex_to_bytes("073311dec37e219ff3acd43f130130c5bdd443c066e1cc3424e49030234ff7d5",
-		     want, 32);
-	assert_int_equal(tr_psk_derive_retained(1, host, cfg32, 32, out, &err),
-			 0);
-	assert_memory_equal(out, want, 32);
-	hex_to_bytes("73973a1b51a9acdde29a0610ac6a3ef852cf45936cca6830a661d18f"
-		     "68502f1a4c7a8ecb37524e0b1f7087cb4d680ad9", want, 48);
-	assert_int_equal(tr_psk_derive_retained(2, host, cfg48, 48, out, &err),
-			 0);
-	assert_memory_equal(out, want, 48);
-	assert_int_equal(tr_psk_derive_retained(0, host, cfg48, 48, out, &err),
-			 0);
-	assert_memory_equal(out, cfg48, 48);
-	assert_int_equal(tr_psk_derive_retained(2, host, cfg32, 32, out, &err),
-			 -1);
-	assert_int_equal(tr_psk_derive_retained(1, "a b", cfg32, 32, out,
+	if (want_hex)
+		hex_to_bytes(want_hex, want, len);
+	else
+		memcpy(want, cfg, len);
+	assert_int_equal(tr_psk_derive_retained(hash, host, compat, cfg, len,
+						out, &err), 0);
+	assert_memory_equal(out, want, len);
+}
+
+static void test_retained(void **state)
+{
+	struct tr_error err;
+	uint8_t out[48];
+
+	retained_ok(1, 0, cfg32, 32,
+		    "073311dec37e219ff3acd43f130130c5bdd443c066e1cc3424e49030234ff7d5");
+	retained_ok(2, 0, cfg48, 48,
+		    "73973a1b51a9acdde29a0610ac6a3ef852cf45936cca6830a661d18f"
+		    "68502f1a4c7a8ecb37524e0b1f7087cb4d680ad9");
+	retained_ok(0, 0, cfg48, 48, NULL);
+	assert_int_equal(tr_psk_derive_retained(2, host, 0, cfg32, 32, out,
 						&err), -1);
+	assert_int_equal(tr_psk_derive_retained(1, "a b", 0, cfg32, 32, out,
+						&err), -1);
+}
+
+static void derive_mode_ok(const struct tr_psk_params *p, int hash,
+			   const uint8_t *cfg, size_t len, const char *want_id,
+			   const char *want_hex)
+{
+	struct tr_psk_derived d;
+	struct tr_error err;
+	uint8_t want[48];
+
+	if (tr_psk_derive(p, cfg, len, hash, &d, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_string_equal(d.identity, want_id);
+	assert_int_equal(d.len, len);
+	hex_to_bytes(want_hex, want, len);
+	assert_memory_equal(d.tls_psk, want, len);
 }
 
 static void derive_ok(int version, int hash, const uint8_t *cfg, size_t len,
 		      const char *want_id, const char *want_hex)
 {
-	struct tr_psk_params p = { host, sub, version };
-	struct tr_psk_derived d;
-	struct tr_error err;
-	uint8_t want[48];
+	struct tr_psk_params p = { host, sub, version, 0 };
 
-	assert_int_equal(tr_psk_derive(&p, cfg, len, hash, &d, &err), 0);
-	assert_string_equal(d.identity, want_id);
-	assert_int_equal(d.len, len);
-	hex_to_bytes(want_hex, want, len);
-	assert_memory_equal(d.tls_psk, want, len);
+	derive_mode_ok(&p, hash, cfg, len, want_id, want_hex);
+}
+
+static void compat_ok(int version, int hash, const uint8_t *cfg, size_t len,
+		      const char *want_id, const char *want_hex)
+{
+	struct tr_psk_params p = { host, sub, version, 1 };
+
+	derive_mode_ok(&p, hash, cfg, len, want_id, want_hex);
 }
 
 static void test_derive_v1(void **state)
@@ -262,9 +291,86 @@ static void test_derive_v0(void **state)
 		  "3ba26f8aeeb529574d4267bd294a828e");
 }
 
+static void test_compat_retained(void **state)
+{
+	retained_ok(1, 1, cfg32, 32,
+		    "ad4cdadfcbaf4e353fcbd09aac891c4d75c5300fe5ee7bb04ae87726a312eddc");
+	retained_ok(2, 1, cfg48, 48,
+		    "12d2452bc4783f50286bf940ad1caa05a304065e379024d9278ca7c9"
+		    "d8a42400c47029f198bfcdf5f14c07cb04eb7306");
+	/* hash id "none" has nothing to encode: still a copy */
+	retained_ok(0, 1, cfg32, 32, NULL);
+}
+
+static void test_compat_v1(void **state)
+{
+	compat_ok(1, 1, cfg32, 32,
+		  "NVMe1R01 nqn.psk-test-host nqn.psk-test-subsys 66GuqV08TsAGII39teWUfwQwizjv06Jy8jOcX3NAAzM=",
+		  "b9f5ab2a41ba6e72a23a12066302a2f775fa6c0942c8e0b18ca8ac07edf305e2");
+	compat_ok(1, 2, cfg48, 48,
+		  "NVMe1R02 nqn.psk-test-host nqn.psk-test-subsys RsKmYJ3nAn1ApjjMloJFbAkLPivONDAX/xW327YBUsn2eGShXSjCZvBaOxscLqmz",
+		  "fcefe2e2a2e682b1447dcabf1ec268f78f08c63cd075753abcc8bda2c5c34d48"
+		  "d3014aa8d76ad80107e4f5c9f27e2149");
+	/* hash id "none": only the TLS PSK's label differs */
+	compat_ok(1, 0, cfg32, 32,
+		  "NVMe1R01 nqn.psk-test-host nqn.psk-test-subsys quJVUJjp/BImWR0UQay/MjSfEgyAr6TyBOWybS/B404=",
+		  "d50f6d3dd79345b6e8217744524df5ac0dc66964ff70cc5fd18e1b9d57ce7fcf");
+}
+
+static void test_compat_v0(void **state)
+{
+	compat_ok(0, 1, cfg32, 32,
+		  "NVMe0R01 nqn.psk-test-host nqn.psk-test-subsys",
+		  "09fb1983ac6d6d0353e7cae4f23daddd651c367fa347c59d9cf6936f5a83eafb");
+	compat_ok(0, 2, cfg48, 48,
+		  "NVMe0R02 nqn.psk-test-host nqn.psk-test-subsys",
+		  "2ee4754186a625b28a3936ef4a40d839c3ad958b2e017562ee07e2501f172ce9"
+		  "99dc9c29033ea7ee33f814f192c13f47");
+}
+
+/* A fresh key and real-looking NQNs, as nvme-cli 2.13 derived them. */
+static void test_compat_nvme_cli(void **state)
+{
+	static const char ix32[] =
+		"NVMeTLSkey-1:01:2k6XQKPm60YJEgELPzbSN9TIke5l9el3QCpMBsbyJI7WWpxF:";
+	static const char ix48[] =
+		"NVMeTLSkey-1:02:1DbhY859kZLlhiokv+2dYVaDwaYiKBOf5ez6YPgvW/KodBKwdSledO3IYttH834XLR1n/g==:";
+	struct tr_psk_params p = {
+		"nqn.2014-08.org.nvmexpress:uuid:6f1c2a3e-0d4b-4c1e-9a57-3b2d8e4f7a10",
+		"nqn.2026-11.org.tlsroot:nvme-root", 1, 1 };
+	struct tr_error err;
+	uint8_t cfg[TR_PSK_MAX];
+	size_t len;
+	int hash;
+
+	assert_int_equal(tr_psk_parse_interchange(ix32, strlen(ix32), cfg,
+						  &len, &hash, &err), 0);
+	derive_mode_ok(&p, hash, cfg, len,
+		       "NVMe1R01 nqn.2014-08.org.nvmexpress:uuid:6f1c2a3e-0d4b-4c1e-9a57-3b2d8e4f7a10 nqn.2026-11.org.tlsroot:nvme-root j45v1R8yQJUzu8L4EEEM591sl1XeNvzeR2lI6pGfuLI=",
+		       "860f134e86cc9b109a9f4045def08728193b0f1b73f914e075abf151610d4c60");
+	assert_int_equal(tr_psk_parse_interchange(ix48, strlen(ix48), cfg,
+						  &len, &hash, &err), 0);
+	derive_mode_ok(&p, hash, cfg, len,
+		       "NVMe1R02 nqn.2014-08.org.nvmexpress:uuid:6f1c2a3e-0d4b-4c1e-9a57-3b2d8e4f7a10 nqn.2026-11.org.tlsroot:nvme-root SOP8AK8n+M+wP6esSGFXY4Z8naefYI7zRXpKeufCosS4lJnWFBbT+WDatQG3HXG0",
+		       "f1aa863013101cf0f7aa4c4c6a7ca3f61dd3e657e0b20747e8bf8383e73f30"
+		       "41f338c4f97c9c3163abfd873c1d101f7a");
+	/* the same key without compat: another identity, as nvme-cli 2.16 */
+	p.compat = 0;
+	derive_mode_ok(&p, hash, cfg, len,
+		       "NVMe1R02 nqn.2014-08.org.nvmexpress:uuid:6f1c2a3e-0d4b-4c1e-9a57-3b2d8e4f7a10 nqn.2026-11.org.tlsroot:nvme-root hRmyRJiA7WFpOIt+tc1U7KC5ZTQt7ttENmifs1XN+hRuGVC95+InF/XsMj6PcCeV",
+		       "e125bf51c1d338aa8cb6545542a084ae9deab9854b327051cb7a498fcaf94210"
+		       "9364c104c383c765fbf632b562a10da4");
+	p.compat = 2;
+	assert_int_equal(tr_psk_derive(&p, cfg, len, hash,
+				       &(struct tr_psk_derived){ 0 }, &err),
+			 -1);
+	assert_int_equal(err.code, TR_EXIT_USAGE);
+	tr_wipe(cfg, sizeof(cfg));
+}
+
 static void test_derive_rejects(void **state)
 {
-	struct tr_psk_params p = { host, sub, 2 };
+	struct tr_psk_params p = { host, sub, 2, 0 };
 	struct tr_psk_derived d;
 	struct tr_error err;
 	char nqn[TR_NQN_MAX + 1];
@@ -348,6 +454,10 @@ int main(void)
 		cmocka_unit_test(test_retained),
 		cmocka_unit_test(test_derive_v1),
 		cmocka_unit_test(test_derive_v0),
+		cmocka_unit_test(test_compat_retained),
+		cmocka_unit_test(test_compat_v1),
+		cmocka_unit_test(test_compat_v0),
+		cmocka_unit_test(test_compat_nvme_cli),
 		cmocka_unit_test(test_derive_rejects),
 		cmocka_unit_test(test_identity_parse),
 	};

@@ -257,7 +257,7 @@ static void test_derive_put_psk_vector(void **state)
 		0x86, 0xca,
 	};
 	struct tr_psk_params p = { "nqn.psk-test-host", "nqn.psk-test-subsys",
-				   1 };
+				   1, 0 };
 	char identity[TR_PSK_IDENTITY_MAX];
 	struct tr_error err;
 	int32_t s;
