@@ -180,3 +180,12 @@ tb_agent_no_failures() {
 	failed=$(tb_status .failed)
 	[ "$failed" = 0 ] || tb_fail "agent reports $failed failed handshakes: $(tb_status .last_error)"
 }
+
+# A PSK placed by tlsroot, derived as the server's nvme-cli 2.13 derived
+# its copy (the legacy label encoding: --compat), so that both ends hold
+# the same identity and TLS PSK.
+tb_add_psk() { # name interchange-file
+	tlsroot key add-psk "$1" --hostnqn "$TB_HOSTNQN" --subnqn "$TB_SUBNQN" \
+		--psk-file "$2" --compat >/tmp/psk.out 2>&1 ||
+		tb_fail "tlsroot key add-psk failed: $(cat /tmp/psk.out)"
+}

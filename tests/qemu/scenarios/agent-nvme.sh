@@ -3,9 +3,7 @@ CLIENT_SMP=2
 guest() {
 	tb_load_ktls || tb_fail "cannot load the kTLS modules"
 	modprobe nvme-tcp || tb_fail "cannot load nvme-tcp"
-	tlsroot key add-psk boot --hostnqn "$TB_HOSTNQN" --subnqn "$TB_SUBNQN" \
-		--psk-file "$TB_PKI/nvme-psk.txt" >/tmp/psk.out 2>&1 ||
-		tb_fail "tlsroot key add-psk failed: $(cat /tmp/psk.out)"
+	tb_add_psk boot "$TB_PKI/nvme-psk.txt"
 	key=$(tlsroot key resolve boot) || tb_fail "tlsroot key resolve boot failed"
 	serial=${key#tls_key=}
 	tb_start_agent

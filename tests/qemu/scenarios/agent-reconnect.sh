@@ -5,8 +5,7 @@ guest() {
 	tb_nfs_client_modules
 	modprobe nvme-tcp || tb_fail "cannot load nvme-tcp"
 	tb_add_client_identity
-	tlsroot key add-psk boot --hostnqn "$TB_HOSTNQN" --subnqn "$TB_SUBNQN" \
-		--psk-file "$TB_PKI/nvme-psk.txt" >/dev/null || tb_fail "tlsroot key add-psk failed"
+	tb_add_psk boot "$TB_PKI/nvme-psk.txt"
 	key=$(tlsroot key resolve boot)
 	tb_start_agent --trust "$TB_PKI/ca.pem" --identity client1
 	pid=$(cat /run/agent.pid)

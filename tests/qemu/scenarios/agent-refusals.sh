@@ -24,9 +24,7 @@ guest() {
 	grep -q " nfs4 " /proc/mounts && tb_fail "an NFS mount exists after refused handshakes"
 
 	# 3. A PSK the target does not have.
-	tlsroot key add-psk wrong --hostnqn "$TB_HOSTNQN" --subnqn "$TB_SUBNQN" \
-		--psk-file "$TB_PKI/nvme-psk-wrong.txt" >/tmp/psk.out 2>&1 ||
-		tb_fail "tlsroot key add-psk failed: $(cat /tmp/psk.out)"
+	tb_add_psk wrong "$TB_PKI/nvme-psk-wrong.txt"
 	key=$(tlsroot key resolve wrong)
 	tb_expect_fail "NVMe connect succeeded with a wrong PSK" \
 		timeout 60 nvme connect -t tcp -a "$TB_SERVER_IP" -s 4420 -n "$TB_SUBNQN" \
