@@ -32,8 +32,8 @@ struct tpm_opts {
 };
 
 enum { OPT_TCTI = 256, OPT_TIMEOUT, OPT_PIN_FILE, OPT_CERT, OPT_KEY,
-       OPT_PSK_FILE, OPT_HOSTNQN, OPT_SUBNQN, OPT_IDVER, OPT_PCRS, OPT_PCR,
-       OPT_LOCK_PCR, OPT_JSON, OPT_DIR, OPT_VERIFY };
+       OPT_PSK_FILE, OPT_HOSTNQN, OPT_SUBNQN, OPT_IDVER, OPT_COMPAT, OPT_PCRS,
+       OPT_PCR, OPT_LOCK_PCR, OPT_JSON, OPT_DIR, OPT_VERIFY };
 
 /* tpm2-tss logs to stderr by default; our one-line errors say it better. */
 static void quiet_tss(void)
@@ -103,6 +103,7 @@ struct seal_args {
 	const char *cert, *key;
 	const char *psk_file, *hostnqn, *subnqn;
 	int identity_version;
+	int compat;             /* --compat: libnvme <= 1.15 derivation */
 	int have_pcrs;
 	uint32_t pcrs;          /* --pcrs */
 	uint32_t given;         /* PCRs with a --pcr value */
@@ -115,7 +116,7 @@ static void seal_usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: tlsroot seal NAME (--cert F --key F | --psk-file F --hostnqn H\n"
-		"                   --subnqn S [--identity-version 0|1])\n"
+		"                   --subnqn S [--identity-version 0|1] [--compat])\n"
 		"                   [--pcrs 7,... | --pcr N=sha256:HEX ...] [--lock-pcr 15|none]\n"
 		"                   [--pin-file F] [--tcti T] [--tpm-timeout S] -o BUNDLE\n"
 		"Seal an identity to this machine's TPM; see tlsroot-seal(8).\n");
@@ -169,6 +170,7 @@ static int seal_parse(int argc, char **argv, struct seal_args *a)
 		{ "hostnqn", 1, NULL, OPT_HOSTNQN },
 		{ "subnqn", 1, NULL, OPT_SUBNQN },
 		{ "identity-version", 1, NULL, OPT_IDVER },
+		{ "compat", 0, NULL, OPT_COMPAT },
 		{ "pcrs", 1, NULL, OPT_PCRS }, { "pcr", 1, NULL, OPT_PCR },
 		{ "lock-pcr", 1, NULL, OPT_LOCK_PCR },
 		{ "pin-file", 1, NULL, OPT_PIN_FILE },
@@ -191,6 +193,7 @@ static int seal_parse(int argc, char **argv, struct seal_args *a)
 		case OPT_HOSTNQN: a->hostnqn = optarg; break;
 		case OPT_SUBNQN: a->subnqn = optarg; break;
 		case 'o': a->out = optarg; break;
+		case OPT_COMPAT: a->compat = 1; break;
 		case OPT_IDVER:
 			if (strcmp(optarg, "0") && strcmp(optarg, "1"))
 				return cli_usage_error("--identity-version must be 0 or 1");
@@ -220,6 +223,8 @@ static int seal_check(const struct seal_args *a)
 	if (!tr_identity_name_valid(a->name))
 		return cli_usage_error("bad identity name '%s': use 1..%d of A-Z a-z 0-9 . _ -, not starting with '.'",
 				       a->name, TR_IDENTITY_NAME_MAX);
+	if (a->compat && !psk)
+		return cli_usage_error("--compat applies only to a PSK identity (--psk-file, --hostnqn, --subnqn)");
 	if (x509 == psk)
 		return cli_usage_error("seal needs either --cert and --key, or --psk-file, --hostnqn and --subnqn");
 	if (x509 && !(a->cert && a->key))
@@ -269,7 +274,7 @@ static int load_psk(const struct seal_args *a, struct tr_secret *payload)
 	if (tr_psk_parse_interchange((const char *)text.data, len, psk.data,
 				     &psk.len, &hash, &err) < 0 ||
 	    tr_payload_psk(psk.data, psk.len, hash, a->hostnqn, a->subnqn,
-			   a->identity_version, payload, &err) < 0)
+			   a->identity_version, a->compat, payload, &err) < 0)
 		goto fail;
 	goto out;
 fail:
@@ -645,7 +650,8 @@ static int place_psk(const struct tr_identity *id, const char *name,
 {
 	struct tr_psk_params p = { .hostnqn = id->hostnqn,
 				   .subnqn = id->subnqn,
-				   .identity_version = id->identity_version };
+				   .identity_version = id->identity_version,
+				   .compat = id->compat };
 	struct tr_secret derived = { 0 };
 	struct tr_psk_derived *d;
 	char identity[TR_PSK_IDENTITY_MAX];
@@ -656,8 +662,8 @@ static int place_psk(const struct tr_identity *id, const char *name,
 		if (tr_keys_add_psk(&p, id->psk, id->psk_len, id->hmac, &serial,
 				    identity, sizeof(identity), err) < 0)
 			return -1;
-		printf("name=%s kind=psk serial=%d identity=\"%s\"\n", name,
-		       serial, identity);
+		printf("name=%s kind=psk serial=%d identity=\"%s\"%s\n", name,
+		       serial, identity, id->compat ? " compat=1" : "");
 		return 0;
 	}
 	/* Verify: derive as placement would, show the identity only. */
@@ -665,8 +671,8 @@ static int place_psk(const struct tr_identity *id, const char *name,
 		return -1;
 	d = (struct tr_psk_derived *)(void *)derived.data;
 	if (tr_psk_derive(&p, id->psk, id->psk_len, id->hmac, d, err) == 0) {
-		printf("name=%s kind=psk verified identity=\"%s\"\n", name,
-		       d->identity);
+		printf("name=%s kind=psk verified identity=\"%s\"%s\n", name,
+		       d->identity, id->compat ? " compat=1" : "");
 		ret = 0;
 	}
 	tr_secret_free(&derived);

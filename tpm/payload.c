@@ -10,6 +10,12 @@
 
 #define X509_PART_MAX 32767    /* a kernel user key holds at most this */
 #define TR_BUNDLE_NQN_MAX 223  /* NVMe: NQNs are at most 223 bytes */
+/*
+ * The PSK options byte after the subsystem NQN. It is written only when
+ * an option is set, so RFC 8446 payloads stay as older tlsroot wrote them.
+ */
+#define PSK_OPT_COMPAT 0x01    /* derive with the libnvme <= 1.15 labels */
+#define PSK_OPTS_KNOWN PSK_OPT_COMPAT
 
 int tr_payload_x509(const uint8_t *cert, size_t cert_len,
 		    const uint8_t *key, size_t key_len,
@@ -50,7 +56,7 @@ static int nqn_valid(const char *nqn)
 
 int tr_payload_psk(const uint8_t *psk, size_t psk_len, int hmac,
 		   const char *hostnqn, const char *subnqn,
-		   int identity_version, struct tr_secret *payload,
+		   int identity_version, int compat, struct tr_secret *payload,
 		   struct tr_error *err)
 {
 	size_t hlen = strlen(hostnqn), slen = strlen(subnqn);
@@ -70,12 +76,14 @@ int tr_payload_psk(const uint8_t *psk, size_t psk_len, int hmac,
 			     TR_BUNDLE_NQN_MAX);
 		return -1;
 	}
-	if (identity_version != 0 && identity_version != 1) {
+	if ((identity_version != 0 && identity_version != 1) ||
+	    (compat != 0 && compat != 1)) {
 		tr_error_set(err, TR_EXIT_BADINPUT,
-			     "PSK identity version must be 0 or 1");
+			     "PSK identity version and compat must each be 0 or 1");
 		return -1;
 	}
-	if (tr_secret_alloc(payload, 5 + psk_len + hlen + slen + 2, err) < 0)
+	if (tr_secret_alloc(payload, 5 + psk_len + hlen + slen + 2 + !!compat,
+			    err) < 0)
 		return -1;
 	w = (struct tr_wire){ .buf = payload->data, .len = payload->cap };
 	tr_wire_put_u8(&w, (uint8_t)hmac);
@@ -86,6 +94,8 @@ int tr_payload_psk(const uint8_t *psk, size_t psk_len, int hmac,
 	tr_wire_put(&w, hostnqn, hlen + 1);
 	tr_wire_put_u8(&w, (uint8_t)slen);
 	tr_wire_put(&w, subnqn, slen + 1);
+	if (compat)
+		tr_wire_put_u8(&w, PSK_OPT_COMPAT);
 	payload->len = w.off;
 	return 0;
 }
@@ -104,6 +114,19 @@ static int read_string(struct tr_wire *r, const char **out)
 	return nqn_valid(*out) ? 0 : -1;
 }
 
+/* Absent means none; present must be non-zero with only known bits. */
+static int decode_psk_options(struct tr_wire *r, struct tr_identity *id)
+{
+	uint8_t opts;
+
+	if (r->off == r->len)
+		return 0;
+	if (tr_wire_u8(r, &opts) < 0 || !opts || (opts & ~PSK_OPTS_KNOWN))
+		return -1;
+	id->compat = !!(opts & PSK_OPT_COMPAT);
+	return 0;
+}
+
 static int decode_psk(struct tr_wire *r, struct tr_identity *id)
 {
 	uint8_t hmac, version, psk_len;
@@ -117,7 +140,7 @@ static int decode_psk(struct tr_wire *r, struct tr_identity *id)
 	id->identity_version = version;
 	id->psk_len = psk_len;
 	return read_string(r, &id->hostnqn) < 0 ||
-	       read_string(r, &id->subnqn) < 0 ? -1 : 0;
+	       read_string(r, &id->subnqn) < 0 ? -1 : decode_psk_options(r, id);
 }
 
 static int decode_x509(struct tr_wire *r, struct tr_identity *id)

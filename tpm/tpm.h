@@ -107,6 +107,7 @@ struct tr_identity {
 	size_t psk_len;
 	int hmac;                      /* psk: 0 none, 1 SHA-256, 2 SHA-384 */
 	int identity_version;          /* psk: 0 or 1 */
+	int compat;                    /* psk: tr_psk_params.compat, 0 or 1 */
 	const char *hostnqn;
 	const char *subnqn;
 };
@@ -120,7 +121,7 @@ int tr_payload_x509(const uint8_t *cert, size_t cert_len,
 		    struct tr_secret *payload, struct tr_error *err);
 int tr_payload_psk(const uint8_t *psk, size_t psk_len, int hmac,
 		   const char *hostnqn, const char *subnqn,
-		   int identity_version, struct tr_secret *payload,
+		   int identity_version, int compat, struct tr_secret *payload,
 		   struct tr_error *err);
 int tr_payload_decode(const struct tr_secret *payload, int kind,
 		      struct tr_identity *id, struct tr_error *err);
