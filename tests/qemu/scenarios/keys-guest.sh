@@ -1,0 +1,65 @@
+DESC="tlsroot key on a real kernel: .nfs/.nvme (or the stand-in), possessor-only keys, identities equal to nvme-cli's (v0, v1, --compat), import of an nvme-cli key file"
+guest() {
+	tb_load_ktls || tb_fail "cannot load the kTLS modules"
+	modprobe nvme-tcp || tb_fail "cannot load nvme-tcp"
+	psk=$TB_PKI/nvme-psk.txt
+
+	# Identities: tlsroot's derivation against nvme-cli 2.13 (legacy
+	# label encoding, hence --compat) for both identity versions.
+	for v in 0 1; do
+		ours=$(tlsroot key identity --hostnqn "$TB_HOSTNQN" --subnqn "$TB_SUBNQN" \
+			--psk-file "$psk" --identity-version $v --compat) ||
+			tb_fail "tlsroot key identity v$v failed"
+		theirs=$(nvme check-tls-key --keydata="$(cat "$psk")" --hostnqn="$TB_HOSTNQN" \
+			--subsysnqn="$TB_SUBNQN" --identity=$v 2>&1 | grep -o 'NVMe.*')
+		[ "$ours" = "$theirs" ] || tb_fail "identity v$v differs: tlsroot '$ours', nvme-cli '$theirs'"
+	done
+
+	# The TLS PSK bytes too: nvme-cli inserts into a throwaway keyring as a
+	# readable user key; tlsroot's psk key lands on .nvme.
+	tb_add_psk boot "$psk"
+	serial=$(tlsroot key resolve boot --json | jq -r .tls_key)
+	desc=$(keyctl rdescribe "$serial") || tb_fail "cannot describe key $serial"
+	case $desc in
+	"psk;0;0;3f010000;NVMe1R01 $TB_HOSTNQN $TB_SUBNQN "*) ;;
+	*) tb_fail "PSK key has an unexpected type, owner or permissions: $desc" ;;
+	esac
+	keyctl show %:.nvme | grep -q "$serial" || tb_fail "PSK $serial is not on .nvme"
+	ring=$(keyctl newring check @s)
+	nvme check-tls-key --keydata="$(cat "$psk")" --hostnqn="$TB_HOSTNQN" \
+		--subsysnqn="$TB_SUBNQN" --identity=1 --insert --keyring=check --keytype=user >/dev/null 2>&1 ||
+		tb_fail "nvme-cli could not insert a comparison key"
+	theirs=$(keyctl search "$ring" user "${desc##*;}" | xargs keyctl pipe | od -An -tx1 | tr -d ' \n')
+	ours=$(keyctl pipe "$serial" | od -An -tx1 | tr -d ' \n')
+	[ -n "$ours" ] && [ "$ours" = "$theirs" ] || tb_fail "TLS PSK bytes differ from nvme-cli's"
+
+	# x509: on .nfs where the kernel has it (7.x), else the stand-in.
+	tb_add_client_identity
+	list=$(tlsroot key list --json) || tb_fail "tlsroot key list failed"
+	echo "$list"
+	kr=$(echo "$list" | jq -r '.[] | select(.name=="client1" and .kind=="x509") | .keyring' | head -n1)
+	if [ "$TB_KERNEL" = k7 ]; then
+		[ "$kr" = ".nfs" ] || tb_fail "x509 identity is on '$kr', want .nfs on 7.x"
+	else
+		[ "$kr" = "tlsroot" ] || tb_fail "x509 identity is on '$kr', want the tlsroot stand-in on 6.12"
+	fi
+	echo "$list" | grep -qiE 'BEGIN|PRIVATE' && tb_fail "key list shows key material"
+	res=$(tlsroot key resolve client1)
+	case $res in cert_serial=[0-9]*,privkey_serial=[0-9]*) ;; *) tb_fail "resolve printed '$res'" ;; esac
+	pk=${res#*privkey_serial=}
+	# Possessor-only: a process in a fresh session (no possession) cannot read it.
+	keyctl session - sh -c "keyctl unlink @u @s 2>/dev/null; keyctl read $pk" >/dev/null 2>&1 &&
+		tb_fail "the private key is readable without possession"
+
+	# Import an nvme-cli key file: nvme-cli writes it, tlsroot reads it.
+	nvme check-tls-key --keydata="$(cat "$TB_PKI/nvme-psk-wrong.txt")" --hostnqn="$TB_HOSTNQN" \
+		--subsysnqn=nqn.2026-11.test.tlsroot:other --identity=1 --keyfile=/run/tls-keys >/dev/null 2>&1 ||
+		tb_fail "nvme-cli could not write a key file"
+	[ -s /run/tls-keys ] || tb_fail "nvme-cli wrote an empty key file"
+	tlsroot key import-nvme /run/tls-keys || tb_fail "tlsroot key import-nvme failed"
+	id=$(awk '{print $1}' /run/tls-keys | head -n1)
+	tlsroot key resolve "$id" >/dev/null || tb_fail "imported identity '$id' cannot be resolved"
+	tlsroot key remove "$id" || tb_fail "tlsroot key remove failed"
+	tlsroot key resolve "$id" >/dev/null 2>&1 && tb_fail "identity still resolves after remove"
+	tb_pass "identities and PSK equal nvme-cli's, x509 on $kr, possessor-only, key file imported and removed"
+}
