@@ -70,7 +70,8 @@ tlsroot_load_modules() {
 }
 
 # Every bundle named by rd.tlsroot.bundle (files, or directories of
-# *.bundle files), unsealed in one run so that the lock PCR is extended once.
+# *.bundle files), into $_tr_files: unsealed in one run so that the lock
+# PCR is extended once.
 tlsroot_bundle_files() {
 	_tr_files=
 	for _tr_loc in $TLSROOT_BUNDLES; do
@@ -87,7 +88,6 @@ tlsroot_bundle_files() {
 	done
 	[ -n "$_tr_files" ] ||
 		tlsroot_fail "no sealed bundle (*.bundle) in $TLSROOT_BUNDLES; seal one with 'tlsroot seal' and rebuild the initramfs" || return 1
-	echo "$_tr_files"
 }
 
 tlsroot_unseal() {
@@ -99,7 +99,7 @@ tlsroot_unseal() {
 		echo "# xprtsec=tls: no identity to unseal" >"$TLSROOT_UNSEALED"
 		return 0
 	fi
-	_tr_files=$(tlsroot_bundle_files) || return 1
+	tlsroot_bundle_files || return 1
 	# shellcheck disable=SC2086
 	if ! _tr_out=$(tlsroot unseal --tcti "$TLSROOT_TPM" \
 		--tpm-timeout "$TLSROOT_TPM_TIMEOUT" $_tr_files 2>&1); then

@@ -1,10 +1,10 @@
 #!/bin/sh
 # Test-only dracut cmdline hook (only in test-bed images, never in the
-# module): with tlsroot.test.extend_pcr=N on the command line, extend PCR N
+# module): with testbed.extend_pcr=N on the command line, extend PCR N
 # of the TPM before tlsroot unseals, so that the machine is no longer in
 # the boot state its identity was sealed to. A raw TPM2_PCR_Extend (SHA-256,
 # password session) written to /dev/tpm0; no tpm2-tools in the image.
-_t_pcr=$(getarg tlsroot.test.extend_pcr=)
+_t_pcr=$(getarg testbed.extend_pcr=)
 if [ -n "$_t_pcr" ]; then
 	modprobe -q tpm_tis 2>/dev/null
 	_t_i=0

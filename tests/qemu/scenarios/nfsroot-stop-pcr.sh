@@ -5,5 +5,5 @@ TIMEOUT=900
 host_run() { # payload label
 	nr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
 	nr_expect_stop "nfsroot-stop-pcr-$2" "$2" systemd mtls \
-		'FATAL: tlsroot: cannot unseal the identity: .*PCR' tlsroot.test.extend_pcr=7
+		'FATAL: tlsroot: cannot unseal the identity: .*PCR' testbed.extend_pcr=7
 }
