@@ -667,7 +667,7 @@ struct hs_agent *hs_agent_new(const struct hs_agent_opts *opts,
 	a->log = log;
 	a->mode = opts->mode;
 	a->start_ms = tr_now_ms();
-	a->sigfd = a->ctl_fd = a->status_fd = -1;
+	a->sigfd = a->ctl_fd = a->status_fd = a->smaps_fd = -1;
 	for (i = 0; i < HS_MAX_SLOTS; i++)
 		a->slots[i].fd = -1;
 	for (i = 0; i < HS_MAX_CTL_CONNS; i++)
@@ -686,13 +686,19 @@ fail:
 	return NULL;
 }
 
+int hs_agent_warmup(struct hs_agent *a, struct tr_error *err)
+{
+	return hs_tls_warmup(&a->tls, err);
+}
+
 void hs_agent_set_hardening(struct hs_agent *a, int mlocked, int io_flusher,
-			    int seccomp, int status_fd)
+			    int seccomp, int status_fd, int smaps_fd)
 {
 	a->st.mlocked = mlocked;
 	a->st.io_flusher = io_flusher;
 	a->st.seccomp = seccomp;
 	a->status_fd = status_fd;
+	a->smaps_fd = smaps_fd;
 }
 
 void hs_agent_free(struct hs_agent *a)
@@ -720,6 +726,8 @@ void hs_agent_free(struct hs_agent *a)
 		close(a->sigfd);
 	if (a->status_fd >= 0)
 		close(a->status_fd);
+	if (a->smaps_fd >= 0)
+		close(a->smaps_fd);
 	if (a->epfd >= 0)
 		close(a->epfd);
 	tr_wipe(a->key_buf, sizeof(a->key_buf));

@@ -100,20 +100,29 @@ uint64_t ctl_next_deadline(const struct hs_agent *a)
 	return next;
 }
 
-/* VmLck and VmRSS from the /proc/self/status fd opened at start. */
-static void read_memory(struct hs_agent *a, struct hs_stats *st)
+static long proc_field(int fd, const char *field)
 {
 	char text[4096];
 	ssize_t n;
 
-	st->locked_kib = st->rss_kib = -1;
-	if (a->status_fd < 0)
-		return;
-	n = pread(a->status_fd, text, sizeof(text), 0);
-	if (n <= 0)
-		return;
-	st->locked_kib = hs_status_field_kib(text, (size_t)n, "VmLck:");
-	st->rss_kib = hs_status_field_kib(text, (size_t)n, "VmRSS:");
+	if (fd < 0)
+		return -1;
+	n = pread(fd, text, sizeof(text), 0);
+	return n > 0 ? hs_status_field_kib(text, (size_t)n, field) : -1;
+}
+
+/*
+ * From the /proc/self fds opened at start. VmLck counts locked address
+ * space, including pages MCL_ONFAULT has not faulted in; smaps_rollup's
+ * Locked counts the RAM actually pinned.
+ */
+static void read_memory(struct hs_agent *a, struct hs_stats *st)
+{
+	st->locked_vm_kib = proc_field(a->status_fd, "VmLck:");
+	st->rss_kib = proc_field(a->status_fd, "VmRSS:");
+	st->locked_kib = proc_field(a->smaps_fd, "Locked:");
+	if (st->locked_kib < 0)
+		st->locked_kib = st->locked_vm_kib;
 }
 
 void hs_agent_stats(struct hs_agent *a, struct hs_stats *st)

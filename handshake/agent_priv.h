@@ -42,6 +42,7 @@ struct hs_agent {
 	int sigfd;
 	int ctl_fd;
 	int status_fd;
+	int smaps_fd;
 	int stopping;
 	int drain_wanted;
 	enum hs_mode mode;

@@ -112,8 +112,8 @@ int hs_status_json(const struct hs_stats *st, char *buf, size_t cap)
 	put(&o, "\"mode_switches\":%llu,\"uptime_ms\":%llu,",
 	    (unsigned long long)st->mode_switches,
 	    (unsigned long long)st->uptime_ms);
-	put(&o, "\"memory\":{\"locked_kib\":%ld,\"rss_kib\":%ld},",
-	    st->locked_kib, st->rss_kib);
+	put(&o, "\"memory\":{\"locked_kib\":%ld,\"rss_kib\":%ld,\"locked_vm_kib\":%ld},",
+	    st->locked_kib, st->rss_kib, st->locked_vm_kib);
 	put(&o, "\"hardening\":{\"mlockall\":%s,\"io_flusher\":%s,\"seccomp\":%s},",
 	    st->mlocked ? "true" : "false", st->io_flusher ? "true" : "false",
 	    st->seccomp ? "true" : "false");

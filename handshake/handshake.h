@@ -145,6 +145,18 @@ struct hs_tls {
 int hs_tls_init(struct hs_tls *tls, const uint8_t *trust_pem, size_t len,
 		struct tr_error *err);
 void hs_tls_free(struct hs_tls *tls);
+/* Certificate credentials that offer the session's client certificate. */
+int hs_tls_new_cred(gnutls_certificate_credentials_t *cred,
+		    struct tr_error *err);
+/*
+ * Complete in-process handshakes (x509 with and without a client
+ * certificate, a refused server name, PSK for each priority, every kTLS
+ * cipher the priorities offer) against a throwaway gnutls server over a
+ * socketpair, so the code and data later handshakes use are faulted in
+ * and locked before the seccomp filter goes on. Returns how many
+ * handshakes completed as expected, or -1 (err set) if none did.
+ */
+int hs_tls_warmup(struct hs_tls *tls, struct tr_error *err);
 
 enum hs_step {
 	HS_STEP_AGAIN = 0,       /* wait for the fd (see want_write) */
@@ -238,7 +250,8 @@ struct hs_stats {
 	uint64_t malformed;      /* netlink replies that did not parse */
 	uint64_t mode_switches;
 	uint64_t uptime_ms;
-	long locked_kib;         /* VmLck; -1 unknown */
+	long locked_kib;         /* RAM locked: smaps_rollup Locked; -1 unknown */
+	long locked_vm_kib;      /* VmLck: address space marked locked */
 	long rss_kib;            /* VmRSS; -1 unknown */
 	int seccomp;
 	int io_flusher;
@@ -289,9 +302,11 @@ void hs_agent_stats(struct hs_agent *a, struct hs_stats *st);
 /* Answer one control command into reply; returns the length. */
 int hs_agent_control(struct hs_agent *a, enum hs_ctl_cmd cmd, char *reply,
 		     size_t cap);
+/* Run hs_tls_warmup() on the agent's TLS state (at start, once). */
+int hs_agent_warmup(struct hs_agent *a, struct tr_error *err);
 /* Record what start-up hardening achieved, for status. */
 void hs_agent_set_hardening(struct hs_agent *a, int mlocked, int io_flusher,
-			    int seccomp, int status_fd);
+			    int seccomp, int status_fd, int smaps_fd);
 /* A READY arrived (exposed for tests of standby timing). */
 void hs_agent_on_ready(struct hs_agent *a, int count, uint64_t now_ms);
 
@@ -301,11 +316,15 @@ struct hs_harden_result {
 	int mlocked;
 	int io_flusher;
 	int oom_adjusted;
+	int onfault;             /* MCL_ONFAULT: every mapped file is in RAM */
 	char note[256];          /* what could not be done, for one log line */
 };
 
 /* mlockall, PR_SET_IO_FLUSHER, oom_score_adj -1000; never fatal. */
 void hs_harden(struct hs_harden_result *res);
+/* True when every file mapped in maps_path (/proc/self/maps) lives on
+ * ramfs or tmpfs, so a page fault never reads from a disk or network. */
+int hs_mappings_ram_backed(const char *maps_path);
 /* Deny path-based calls, exec, fork, new sockets; threads still allowed. */
 int hs_seccomp_install(struct tr_error *err);
 /* Parse "VmLck:" / "VmRSS:" (kB) out of /proc/self/status text. */

@@ -19,6 +19,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -27,6 +29,10 @@
 #ifndef PR_SET_IO_FLUSHER
 #define PR_SET_IO_FLUSHER 57
 #endif
+#ifndef MCL_ONFAULT
+#define MCL_ONFAULT 4
+#endif
+#define HS_HEAP_RESERVE (1u << 20)
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
 #endif
@@ -49,6 +55,52 @@ static void prefault_stack(void)
 		pad[i] = 0;
 }
 
+/* Grow the heap once; M_TRIM_THRESHOLD keeps it, so it is reused. */
+static void prefault_heap(void)
+{
+	char *p = malloc(HS_HEAP_RESERVE);
+
+	if (!p)
+		return;
+	memset(p, 0, HS_HEAP_RESERVE);
+	__asm__ __volatile__("" : : "r"(p) : "memory");
+	free(p);
+}
+
+static int ram_backed(const char *path)
+{
+	struct statfs sfs;
+
+	if (statfs(path, &sfs) < 0)
+		return 0;
+	return sfs.f_type == RAMFS_MAGIC || sfs.f_type == TMPFS_MAGIC;
+}
+
+int hs_mappings_ram_backed(const char *maps_path)
+{
+	char line[4096 + 128], last[4096] = "";
+	FILE *f = fopen(maps_path, "re");
+	int all = 1, any = 0;
+	char *path, *bracket;
+
+	if (!f)
+		return 0;
+	while (all && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		path = strchr(line, '/');
+		bracket = strchr(line, '[');
+		if (!path || (bracket && bracket < path))
+			continue;        /* anonymous, [heap], [stack], ... */
+		any = 1;
+		if (!strcmp(path, last))
+			continue;
+		snprintf(last, sizeof(last), "%s", path);
+		all = ram_backed(path);
+	}
+	fclose(f);
+	return all && any;
+}
+
 static int write_oom_adj(void)
 {
 	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
@@ -64,14 +116,26 @@ static int write_oom_adj(void)
 void hs_harden(struct hs_harden_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	/* Freed memory stays with us: giving it back means faulting later. */
+	/* Freed memory stays with us: giving it back means faulting later;
+	 * and no allocation gets a mapping of its own that free() unmaps. */
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_ARENA_MAX, 1);
-	if (mlockall(MCL_CURRENT | MCL_FUTURE) == 0)
+	/*
+	 * Lock on fault only when every mapped file lives in RAM (the
+	 * initramfs): an untouched page then faults in from memory, never
+	 * from the network root. Anywhere else, lock every page now.
+	 */
+	res->onfault = hs_mappings_ram_backed("/proc/self/maps");
+	if (mlockall(MCL_CURRENT | MCL_FUTURE |
+		     (res->onfault ? MCL_ONFAULT : 0)) == 0) {
 		res->mlocked = 1;
-	else
+	} else {
 		note(res, "mlockall", errno);
+		res->onfault = 0;
+	}
 	prefault_stack();
+	prefault_heap();
 	/* Kernel 5.6+, needs CAP_SYS_RESOURCE: our allocations may dip into
 	 * reserves and do not recurse into I/O reclaim. */
 	if (prctl(PR_SET_IO_FLUSHER, 1, 0, 0, 0) == 0)

@@ -136,18 +136,26 @@ static int retrieve_cert(gnutls_session_t gs, const gnutls_datum_t *req_ca,
 	return 0;
 }
 
+int hs_tls_new_cred(gnutls_certificate_credentials_t *cred,
+		    struct tr_error *err)
+{
+	if (gnutls_certificate_allocate_credentials(cred) < 0) {
+		*cred = NULL;
+		tr_error_set(err, TR_EXIT_FAILURE, "out of memory for credentials");
+		return -1;
+	}
+	gnutls_certificate_set_retrieve_function2(*cred, retrieve_cert);
+	return 0;
+}
+
 static int init_trust(struct hs_tls *tls, const uint8_t *pem, size_t len,
 		      struct tr_error *err)
 {
 	gnutls_datum_t d = { (unsigned char *)pem, (unsigned int)len };
 	int ret;
 
-	if (gnutls_certificate_allocate_credentials(&tls->x509_cred) < 0) {
-		tr_error_set(err, TR_EXIT_FAILURE, "out of memory for credentials");
+	if (hs_tls_new_cred(&tls->x509_cred, err) < 0)
 		return -1;
-	}
-	gnutls_certificate_set_retrieve_function2(tls->x509_cred,
-						  retrieve_cert);
 	if (!pem)
 		return 0;
 	ret = gnutls_certificate_set_x509_trust_mem(tls->x509_cred, &d,

@@ -28,6 +28,9 @@ struct args {
 	int seccomp;
 	int debug;
 	int initrd;
+	int dry_run;
+	int onfault;
+	int warmed;
 };
 
 static void usage(FILE *out)
@@ -43,6 +46,7 @@ static void usage(FILE *out)
 		"  --kmsg              log to /dev/kmsg (default in an initrd)\n"
 		"  --initrd            behave as started from the initrd\n"
 		"  --no-seccomp        do not install the system-call filter\n"
+		"  --dry-run           start up without the handshake family, log, exit\n"
 		"  --debug             log every request's attributes\n"
 		"  --help, --version\n\nSee tlsroot-agent(8).\n",
 		DEFAULT_GRACE_MS, DEFAULT_SOCKET);
@@ -80,6 +84,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "initrd", no_argument, NULL, 'I' },
 		{ "no-seccomp", no_argument, NULL, 'S' },
 		{ "debug", no_argument, NULL, 'd' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -99,6 +104,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'I': a->initrd = 1; break;
 		case 'S': a->seccomp = 0; break;
 		case 'd': a->debug = 1; break;
+		case 'n': a->dry_run = 1; a->opts.use_netlink = 0; break;
 		case 'm':
 			if (!strcmp(optarg, "active"))
 				a->opts.mode = HS_MODE_ACTIVE;
@@ -137,12 +143,19 @@ static void harden(struct args *a, struct hs_agent *agent, struct tr_log *log)
 {
 	struct hs_harden_result res;
 	struct tr_error err;
-	int status_fd, filtered = 0;
+	int status_fd, smaps_fd, filtered = 0;
 
 	status_fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	smaps_fd = open("/proc/self/smaps_rollup", O_RDONLY | O_CLOEXEC);
 	hs_harden(&res);
 	if (res.note[0])
 		tr_log(log, TR_LOG_WARN, "reclaim safety reduced: %s", res.note);
+	a->onfault = res.onfault;
+	/* After mlockall, so what the warm-up faults in stays locked. */
+	a->warmed = hs_agent_warmup(agent, &err);
+	if (a->warmed < 0)
+		tr_log(log, TR_LOG_WARN, "%s; the first handshakes will fault their pages in",
+		       err.msg);
 	if (a->seccomp) {
 		if (hs_seccomp_install(&err) == 0)
 			filtered = 1;
@@ -150,7 +163,7 @@ static void harden(struct args *a, struct hs_agent *agent, struct tr_log *log)
 			tr_log(log, TR_LOG_ERR, "%s", err.msg);
 	}
 	hs_agent_set_hardening(agent, res.mlocked, res.io_flusher, filtered,
-			       status_fd);
+			       status_fd, smaps_fd);
 }
 
 static void log_ready(struct hs_agent *agent, struct args *a,
@@ -160,13 +173,14 @@ static void log_ready(struct hs_agent *agent, struct args *a,
 
 	hs_agent_stats(agent, &st);
 	tr_log(log, TR_LOG_INFO,
-	       "%s %s ready: mode=%s socket=%s identity=%s mlockall=%s io_flusher=%s seccomp=%s locked_kib=%ld rss_kib=%ld",
+	       "%s %s ready: mode=%s socket=%s identity=%s mlockall=%s io_flusher=%s seccomp=%s warmup=%d locked_kib=%ld rss_kib=%ld locked_vm_kib=%ld",
 	       a->initrd ? "initrd" : "host", TLSROOT_VERSION,
 	       st.mode == HS_MODE_ACTIVE ? "active" : "standby",
 	       a->opts.socket_path,
 	       a->opts.identity ? a->opts.identity : "-",
-	       st.mlocked ? "on" : "off", st.io_flusher ? "on" : "off",
-	       st.seccomp ? "on" : "off", st.locked_kib, st.rss_kib);
+	       !st.mlocked ? "off" : a->onfault ? "onfault" : "all",
+	       st.io_flusher ? "on" : "off", st.seccomp ? "on" : "off",
+	       a->warmed, st.locked_kib, st.rss_kib, st.locked_vm_kib);
 }
 
 int main(int argc, char **argv)
@@ -197,7 +211,7 @@ int main(int argc, char **argv)
 	}
 	harden(&a, agent, &log);
 	log_ready(agent, &a, &log);
-	ret = hs_agent_run(agent);
+	ret = a.dry_run ? TR_EXIT_OK : hs_agent_run(agent);
 	hs_agent_free(agent);
 	return ret;
 }

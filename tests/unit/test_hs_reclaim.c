@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -92,6 +93,44 @@ static void test_seccomp_filter(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* A maps file naming only RAM-backed files allows MCL_ONFAULT. */
+static int maps_verdict(const char *lines)
+{
+	char path[] = "/dev/shm/test-hs-maps-XXXXXX";
+	int fd = mkstemp(path), ret;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, lines, strlen(lines)), (ssize_t)strlen(lines));
+	close(fd);
+	ret = hs_mappings_ram_backed(path);
+	unlink(path);
+	return ret;
+}
+
+static void test_mappings_ram_backed(void **state)
+{
+	char shm[] = "/dev/shm/test-hs-lib-XXXXXX", lines[512];
+	int fd = mkstemp(shm);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(lines, sizeof(lines),
+		 "7f0000000000-7f0000001000 r-xp 00000000 00:1a 12 %s\n"
+		 "7f0000001000-7f0000002000 rw-p 00000000 00:00 0 \n"
+		 "7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0 [stack]\n",
+		 shm);
+	assert_int_equal(maps_verdict(lines), 1);
+	/* A file elsewhere (here the unit-test binary's own directory,
+	 * unless that too is in RAM), a deleted file, or nothing at all. */
+	assert_int_equal(maps_verdict("7f00-7f01 r-xp 0 00:1a 12 /nonexistent/lib.so\n"), 0);
+	snprintf(lines, sizeof(lines), "7f00-7f01 r-xp 0 0:1 1 %s (deleted)\n", shm);
+	assert_int_equal(maps_verdict(lines), 0);
+	assert_int_equal(maps_verdict("7f00-7f01 rw-p 0 0:0 0 [heap]\n"), 0);
+	assert_int_equal(hs_mappings_ram_backed("/nonexistent/maps"), 0);
+	unlink(shm);
+}
+
 static void test_harden_locks_memory(void **state)
 {
 #if defined(__SANITIZE_ADDRESS__)
@@ -132,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_status_fields),
 		cmocka_unit_test(test_seccomp_filter),
 		cmocka_unit_test(test_harden_locks_memory),
+		cmocka_unit_test(test_mappings_ram_backed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -140,11 +140,27 @@ TB_PKI=/tlsroot-test/pki
 export PATH=$TB_BIN:$PATH
 
 # Start tlsroot-agent (args passed on) and wait for its control socket.
+# TB_AGENT_RAM=yes: run the agent from a tmpfs copy of itself, its
+# libraries and the loader, as it runs from an initramfs (mlockall=onfault).
 tb_start_agent() {
-	tlsroot-agent "$@" >/run/agent.log 2>&1 &
+	local bin d=/run/agent-ram lib
+	bin=$(command -v tlsroot-agent)
+	if [ "${TB_AGENT_RAM:-}" = yes ]; then
+		mkdir -p $d && cp "$bin" $d/ || tb_fail "cannot stage the agent in $d"
+		for lib in $(ldd "$bin" | awk '$1 ~ /^\// {print $1} $3 ~ /^\// {print $3}'); do
+			cp -L "$lib" $d/ || tb_fail "cannot stage $lib"
+		done
+		set -- $d/ld-linux-x86-64.so.2 --library-path $d $d/tlsroot-agent "$@"
+	else
+		set -- "$bin" "$@"
+	fi
+	"$@" >/run/agent.log 2>&1 &
 	echo $! >/run/agent.pid
 	tb_wait 20 test -S /run/tlsroot/agent.sock ||
 		tb_fail "tlsroot-agent did not come up: $(tr '\n' '|' </run/agent.log)"
+	# The socket is bound before the warm-up; the log line comes after it.
+	tb_wait 20 grep -aq ' ready: ' /run/agent.log ||
+		tb_fail "tlsroot-agent did not finish starting: $(tr '\n' '|' </run/agent.log)"
 }
 
 tb_stop_agent() {

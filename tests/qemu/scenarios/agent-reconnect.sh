@@ -7,8 +7,11 @@ guest() {
 	tb_add_client_identity
 	tb_add_psk boot "$TB_PKI/nvme-psk.txt"
 	key=$(tlsroot key resolve boot)
-	tb_start_agent --trust "$TB_PKI/ca.pem" --identity client1
+	# From RAM, as from an initramfs: memory is locked on fault.
+	TB_AGENT_RAM=yes tb_start_agent --trust "$TB_PKI/ca.pem" --identity client1
 	pid=$(cat /run/agent.pid)
+	grep -aq 'mlockall=onfault .*warmup=[1-9]' /run/agent.log ||
+		tb_fail "agent not locked on fault after a warm-up: $(tr '\n' '|' </run/agent.log)"
 	mkdir -p /mnt/m
 	tb_expect "mtls mount failed" mount -t nfs4 -o "$(tb_mtls_options)" "$TB_SERVER_IP:/srv/mtls" /mnt/m
 	tb_expect "nvme connect failed" tb_nvme_connect --tls --tls_key="$((${key#tls_key=}))" \

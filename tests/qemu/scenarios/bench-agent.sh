@@ -19,7 +19,8 @@ guest() {
 		echo >$t/trace
 		case $agent in
 		tlshd) tb_start_tlshd_client; pid=$(cat /run/tlshd-client.pid) ;;
-		tlsroot) tb_start_agent --trust "$TB_PKI/ca.pem" --identity client1; pid=$(cat /run/agent.pid) ;;
+		tlsroot) TB_AGENT_RAM=yes tb_start_agent --trust "$TB_PKI/ca.pem" --identity client1; pid=$(cat /run/agent.pid)
+			grep -a 'ready:' /run/agent.log ;;
 		esac
 		mount -t nfs4 -o vers=4.2,xprtsec=mtls "$TB_SERVER_IP:/srv/mtls" /mnt/m ||
 			tb_fail "$agent: mtls mount failed"
@@ -49,8 +50,11 @@ guest() {
 		done
 		rss=$(awk '/^VmRSS/ {print $2}' /proc/$pid/status)
 		lck=$(awk '/^VmLck/ {print $2}' /proc/$pid/status)
+		# RAM actually locked (VmLck also counts untouched MCL_ONFAULT pages).
+		ram=$(awk '/^Locked:/ {print $2}' /proc/$pid/smaps_rollup)
 		echo "BENCH: $agent rss_kib $rss"
-		echo "BENCH: $agent locked_kib $lck"
+		echo "BENCH: $agent locked_kib $ram"
+		echo "BENCH: $agent locked_vm_kib $lck"
 		case $agent in
 		tlshd) kill "$pid"; sleep 1 ;;
 		tlsroot) tlsroot agent status; tb_agent_no_failures; tb_stop_agent ;;
