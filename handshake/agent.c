@@ -306,10 +306,15 @@ static void step(struct hs_agent *a, struct slot *s)
 		fail(a, s, s->sess.status, s->sess.reason);
 		return;
 	default:
+		/* Level-triggered: re-arm only when the direction changes. */
 		events = s->sess.want_write ? EPOLLOUT : EPOLLIN;
+		if (events == s->events)
+			return;
 		if (agent_watch(a, EPOLL_CTL_MOD, s->fd, events,
 				agent_tag(TAG_SLOT, (unsigned)(s - a->slots))) < 0)
 			fail(a, s, EIO, "cannot watch the socket");
+		else
+			s->events = events;
 	}
 }
 
@@ -360,6 +365,7 @@ static void start(struct hs_agent *a, struct slot *s,
 		fail(a, s, EIO, "cannot watch the socket");
 		return;
 	}
+	s->events = EPOLLIN;
 	step(a, s);
 }
 

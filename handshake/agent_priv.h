@@ -16,6 +16,7 @@ enum tag {
 struct slot {
 	int used;
 	int fd;
+	uint32_t events;         /* what epoll watches the fd for */
 	struct hs_accept req;
 	struct hs_session sess;
 	enum hs_auth kind;
