@@ -111,15 +111,18 @@ NR_DRACUT_MODULES="bash udev-rules network-legacy nfs shutdown"
 NR_DRACUT_SYSTEMD="systemd systemd-initrd dracut-systemd"
 
 # nr_build_images LABEL OUTDIR [--bundle FILE] [--no-tlsroot] [--no-test]
-#   [--flavors "systemd nosystemd"]: build dracut images in a copy-on-write
+#   [--flavors "systemd nosystemd"] [--plant FILE PATH]: build dracut
+#   images in a copy-on-write
 #   overlay of the guest rootfs, with tlsroot installed by `make install`.
 #   Images: OUTDIR/initrd-<flavor>.img; dracut logs in OUTDIR/dracut-*.log.
 nr_build_images() {
 	local label=$1 out=$2 bundle= tlsroot=yes testfiles=yes flavors="systemd nosystemd"
+	local plant=()
 	shift 2
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--bundle) bundle=$2; shift ;;
+		--plant) plant+=("$2" "$3"); shift 2 ;;
 		--no-tlsroot) tlsroot=no ;;
 		--no-test) testfiles=no ;;
 		--flavors) flavors=$2; shift ;;
@@ -146,6 +149,11 @@ nr_build_images() {
 		mkdir -p "$merged/etc/tlsroot/bundles"
 		cp "$TB_RUN/pki/ca.pem" "$merged/etc/tlsroot/ca.pem"
 		[ -n "$bundle" ] && cp "$bundle" "$merged/etc/tlsroot/bundles/$NR_IDENTITY.bundle"
+		# --plant: a file the module must refuse (tests of the key scan).
+		for ((f = 0; f < ${#plant[@]}; f += 2)); do
+			mkdir -p "$(dirname "$merged${plant[f + 1]}")"
+			cp "${plant[f]}" "$merged${plant[f + 1]}"
+		done
 		inc+=(--add tlsroot)
 	fi
 	if [ $testfiles = yes ]; then
@@ -236,7 +244,7 @@ nr_mounted_at() { # serial-log
 # A boot that must reach the real root and pass its checks there.
 # Prints the verdict line "PASS|FAIL reason".
 nr_expect_root() { # vm label flavor export [extra cmdline...]
-	local vm=$1 label=$2 flavor=$3 export=$4 d log img hits at
+	local vm=$1 label=$2 flavor=$3 export=$4 d log img hits at canary
 	shift 4
 	d=$(nr_dir "$label")
 	img=$d/initrd-$flavor.img
@@ -253,6 +261,12 @@ nr_expect_root() { # vm label flavor export [extra cmdline...]
 		:
 	else
 		echo "FAIL the private key's bytes are in the open: $(echo "$hits" | head -n3 | tr '\n' ';')"
+		return 1
+	fi
+	# Positive control: the scanned disk does hold the client's copy of /run.
+	canary=$(tr -d '\r' <"$log" | sed -n 's/^TLSROOT-CANARY: //p' | head -n1)
+	if [ -z "$canary" ] || ! grep -aqF "tlsroot-canary-$canary" "$TB_RUN/server-root-$export.qcow2"; then
+		echo "FAIL the copy of the client's /run (canary ${canary:-missing}) is not on the exported disk: the secret scan would not see it"
 		return 1
 	fi
 	at=$(nr_mounted_at "$log")
