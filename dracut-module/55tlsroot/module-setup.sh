@@ -29,6 +29,8 @@ installkernel() {
 	. "$moddir/tlsroot-lib.sh"
 	# shellcheck disable=SC2086
 	hostonly='' instmods $TLSROOT_KTLS_MODULES $TLSROOT_TPM_MODULES tpm_tis_core nfsv4
+	# NVMe/TCP root (tlsroot-nvme-*.sh): pulls nvme-fabrics, nvme-keyring.
+	hostonly='' instmods nvme-tcp
 	hostonly='' instmods '=drivers/char/tpm'
 }
 
@@ -91,6 +93,11 @@ install() {
 	inst_hook initqueue/timeout 10 "$moddir/tlsroot-timeout.sh"
 	inst_hook pre-pivot 10 "$moddir/tlsroot-pre-pivot.sh"
 	inst_hook shutdown 90 "$moddir/tlsroot-shutdown.sh"
+	# NVMe/TCP root: connect with TLS from the initqueue (both flows).
+	inst_simple "$moddir/tlsroot-nvme-lib.sh" /lib/tlsroot-nvme-lib.sh
+	inst_multiple -o /etc/nvme/hostnqn /etc/nvme/hostid
+	inst_hook initqueue/settled 50 "$moddir/tlsroot-nvme-connect.sh"
+	inst_hook initqueue/timeout 05 "$moddir/tlsroot-nvme-timeout.sh"
 	if dracut_module_included "systemd"; then
 		inst_simple "$moddir/tlsroot-dracut.sh" /usr/lib/tlsroot/tlsroot-dracut
 		inst_simple "$moddir/tlsroot-unseal.service" "$systemdsystemunitdir/tlsroot-unseal.service"
