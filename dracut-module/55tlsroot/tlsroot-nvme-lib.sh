@@ -9,6 +9,7 @@
 
 TLSROOT_NVME_DIR=/run/tlsroot/nvme
 # "nvmeN" once the controller is up and checked: the connect hook stops.
+# Also there: serial (the PSK's, decimal), attempts, error (the last).
 TLSROOT_NVME_CTRL=$TLSROOT_NVME_DIR/controller
 
 tlsroot_nvme_state() { # name -> value or empty
@@ -134,6 +135,7 @@ tlsroot_nvme_connect_step() {
 		return 0
 	fi
 	tlsroot_nvme_check_tls "$_tr_ctrl" "$_tr_psk_serial" || return 1
+	tlsroot_nvme_set serial "$_tr_psk_serial"
 	tlsroot_nvme_set controller "$_tr_ctrl"
 	tlsroot_log "NVMe/TCP root: $_tr_ctrl connected to $TLSROOT_NVME_TRADDR:$TLSROOT_NVME_TRSVCID $TLSROOT_NVME_SUBSYSNQN with TLS, tls_key $(cat "/sys/class/nvme/$_tr_ctrl/tls_key"), attempt $_tr_n"
 }
