@@ -77,10 +77,11 @@ nr_seal() { # label payload-dir
 	p=$d/seal-payload
 	rm -rf "$p"
 	cp -a "$2" "$p"
-	cp "$TB_HERE/guest/nfsroot-seal.sh" "$p/"
+	# NR_SEAL_SCRIPT: another guest seal script (nvmeroot.sh).
+	cp "$TB_HERE/guest/${NR_SEAL_SCRIPT:-nfsroot-seal.sh}" "$p/"
 	{
 		echo "TB_KERNEL=$label"
-		echo "exec bash /tlsroot-test/nfsroot-seal.sh"
+		echo "exec bash /tlsroot-test/${NR_SEAL_SCRIPT:-nfsroot-seal.sh}"
 	} >"$p/scenario.sh"
 	nr_swtpm "$d/tpm" || { nr_log "swtpm did not start"; return 1; }
 	tb_start_vm "$vm" "$label" client "$TB_CLIENT_IP" 1024 client "$p" "${TB_SWTPM_ARGS[@]}" ||
@@ -270,7 +271,7 @@ nr_expect_root() { # vm label flavor export [extra cmdline...]
 		return 1
 	fi
 	at=$(nr_mounted_at "$log")
-	echo "PASS $(grep -a -m1 '^TLSROOT-RESULT: PASS' "$log" | cut -c23- | tr -d '\r'); root mounted ${at:-?} s after kernel start; no key bytes in image, console, root or /run"
+	echo "PASS $(grep -a -m1 '^TLSROOT-RESULT: PASS' "$log" | sed 's/^TLSROOT-RESULT: PASS //' | tr -d '\r'); root mounted ${at:-?} s after kernel start; no key bytes in image, console, root or /run"
 }
 
 # A boot that must stop in the initramfs: the console shows PATTERN (one
