@@ -32,7 +32,7 @@
 #ifndef MCL_ONFAULT
 #define MCL_ONFAULT 4
 #endif
-#define HS_HEAP_RESERVE (1u << 20)
+#define HS_HEAP_RESERVE (512u << 10)   /* about ten sessions in flight */
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
 #endif
@@ -55,16 +55,21 @@ static void prefault_stack(void)
 		pad[i] = 0;
 }
 
-/* Grow the heap once; M_TRIM_THRESHOLD keeps it, so it is reused. */
+/*
+ * Grow the heap once; M_TRIM_THRESHOLD keeps it, so it is reused. Every
+ * page gets a volatile store: a memset of zeros may become a calloc that
+ * skips fresh pages.
+ */
 static void prefault_heap(void)
 {
-	char *p = malloc(HS_HEAP_RESERVE);
+	volatile char *p = malloc(HS_HEAP_RESERVE);
+	size_t i;
 
 	if (!p)
 		return;
-	memset(p, 0, HS_HEAP_RESERVE);
-	__asm__ __volatile__("" : : "r"(p) : "memory");
-	free(p);
+	for (i = 0; i < HS_HEAP_RESERVE; i += 4096)
+		p[i] = 1;
+	free((void *)p);
 }
 
 static int ram_backed(const char *path)
