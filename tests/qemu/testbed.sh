@@ -251,6 +251,13 @@ tb_start_server() {
 		qemu-img create -q -f qcow2 -F raw -b "$TB_IMAGE/rootfs.img" "$TB_RUN/server-root-$e.qcow2"
 		roots+=(-drive "file=$TB_RUN/server-root-$e.qcow2,if=virtio,format=qcow2,cache=unsafe")
 	done
+	# NVMe/TCP-root boots: /dev/vde, namespace 2 (guest/nvmeroot-export.sh).
+	mkdir -p "$p/nvmeroot"
+	cp "$TB_HERE"/guest/nvmeroot-export.sh "$p/"
+	cp "$TB_HERE"/guest/nvmeroot-root/* "$p/nvmeroot/"
+	cp "$TB_RUN"/guest-bin/tlsroot "$p/nvmeroot/" 2>/dev/null
+	qemu-img create -q -f qcow2 -F raw -b "$TB_IMAGE/rootfs.img" "$TB_RUN/server-root-nvme.qcow2"
+	roots+=(-drive "file=$TB_RUN/server-root-nvme.qcow2,if=virtio,format=qcow2,cache=unsafe")
 	tb_start_vm server "${TLSROOT_SERVER_KERNEL:-k7}" server "$TB_SERVER_IP" 1024 server "$p" "${roots[@]}" || return 1
 	tb_wait_marker server 'TLSROOT-SERVER-(READY|FAIL)' 240
 	rc=$?

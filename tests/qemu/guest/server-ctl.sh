@@ -11,6 +11,13 @@ nvmet-port-off)
 	rm -f $cfg/ports/1/subsystems/$TB_SUBNQN && echo "OK port 1 unlinked" || echo "ERR unlink" ;;
 nvmet-port-on)
 	ln -s $cfg/subsystems/$TB_SUBNQN $cfg/ports/1/subsystems/ && echo "OK port 1 linked" || echo "ERR link" ;;
+nvmet-outage) # SECS: unlink port 1 now, link it again SECS later (background)
+	case $arg in [1-9] | [1-9][0-9]) ;; *) echo "ERR nvmet-outage SECS (1-99)"; exit 0 ;; esac
+	rm -f $cfg/ports/1/subsystems/$TB_SUBNQN || { echo "ERR unlink"; exit 0; }
+	setsid bash -c "sleep $arg; ln -s $cfg/subsystems/$TB_SUBNQN $cfg/ports/1/subsystems/ &&
+		echo 'TLSROOT-NVMET: port 1 linked again' >/dev/console" </dev/null >/dev/null 2>&1 &
+	echo "TLSROOT-NVMET: port 1 unlinked for $arg s" >/dev/console
+	echo "OK port 1 unlinked for $arg s" ;;
 tlshd-log) echo "OK $(tr '\n' '|' </run/tlshd.log | tail -c 3000)" ;;
 *) echo "ERR unknown command '$cmd'" ;;
 esac

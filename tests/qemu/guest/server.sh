@@ -83,6 +83,9 @@ echo 4420 >$cfg/ports/1/addr_trsvcid
 echo tls1.3 >$cfg/ports/1/addr_tsas || die "nvmet port has no TLS (addr_tsas)"
 ln -s $cfg/subsystems/$TB_SUBNQN $cfg/ports/1/subsystems/ || die "nvmet port link"
 
+# NVMe/TCP-root boots: namespace 2 (a client root) and a port without TLS.
+/tlsroot-test/nvmeroot-export.sh || die "cannot prepare the NVMe/TCP root namespace"
+
 tb_wait 10 test -s /run/tlshd.pid || die "tlshd did not start"
 kill -0 "$(cat /run/tlshd.pid)" || die "tlshd exited: $(cat /run/tlshd.log)"
 echo "TLSROOT-SERVER-READY treq=$(cat $cfg/ports/1/addr_treq) tlshd=$(cat /run/tlshd.pid)"

@@ -1,0 +1,24 @@
+#!/bin/bash
+# Provisioning boot of the NVMe/TCP-root client (test-bed boot path, this
+# VM's own swtpm): seal the NVMe PSK for this host (nvme1) and, for the
+# refused-boot test, the same PSK for another host NQN (otherhost), both
+# to this TPM with --compat (the server's nvme-cli 2.13 derives the legacy
+# way) and identity version 1. Prints a tar of both bundles on the console
+# the way nfsroot-seal.sh prints its bundle (tests/qemu/nvmeroot.sh).
+. /tlsroot-test/lib.sh
+t=/tlsroot-test
+tb_wait 20 test -c /dev/tpmrm0 || tb_fail "no /dev/tpmrm0 after 20 s (is the swtpm attached?)"
+mkdir -p /tmp/b
+for e in "nvme1:$TB_HOSTNQN" "otherhost:nqn.2014-08.org.nvmexpress:uuid:00000000-0000-4000-8000-0000000000ff"; do
+	name=${e%%:*} host=${e#*:}
+	out=$($t/bin/tlsroot seal "$name" --psk-file $t/pki/nvme-psk.txt --hostnqn "$host" \
+		--subnqn "$TB_SUBNQN" --identity-version 1 --compat --pcrs 7 --lock-pcr 15 \
+		-o "/tmp/b/$name.bundle" 2>&1) || tb_fail "tlsroot seal $name failed: $out"
+done
+tar -C /tmp/b -cf /tmp/bundles.tar nvme1.bundle otherhost.bundle
+tpm2_pcrread "sha256:7,15" 2>/dev/null | sed 's/^/TLSROOT-PCR: /'
+echo "TLSROOT-BUNDLE-SHA256: $(sha256sum </tmp/bundles.tar | cut -d' ' -f1)"
+echo "TLSROOT-BUNDLE-BEGIN"
+base64 -w 76 /tmp/bundles.tar
+echo "TLSROOT-BUNDLE-END"
+tb_pass "sealed the NVMe PSK for this host (nvme1) and for another host (otherhost), PCR 7, lock PCR 15"

@@ -1,0 +1,115 @@
+# Host side of the NVMe/TCP-root scenarios (sourced by scenarios/nvmeroot-*.sh
+# and bench/nvmeroot-*; needs testbed.sh and tb_setup). Reuses nfsroot.sh:
+# the PSK is sealed inside the client VM to its own swtpm in a provisioning
+# boot (guest/nvmeroot-seal.sh), the dracut images are built in an overlay
+# of the guest rootfs, and the client boots diskless from -kernel/-initrd;
+# its root is namespace 2 of the server's test subsystem (/dev/vde there,
+# a copy-on-write overlay of the guest rootfs: root=UUID= of rootfs.img).
+#
+# Per run and kernel, in $TB_RUN/nvmeroot-<label>/: tpm/state, nvme1.bundle
+# (a tar of the sealed bundles nvme1 and otherhost, as the seal VM printed
+# it), b/{nvme1,otherhost}.bundle, initrd-{systemd,nosystemd}.img. Both
+# bundles are in the images: the boot path must pick the PSK for its own
+# host NQN; rd.tlsroot.bundle=/etc/tlsroot/bundles/otherhost.bundle
+# leaves it only the other host's.
+
+. "$TB_HERE/nfsroot.sh"
+NR_IDENTITY=nvme1
+NR_DRACUT_MODULES="bash udev-rules network-legacy rootfs-block nfs shutdown"
+NVR_SMP=${NVR_SMP:-4}
+eval "$(grep -E '^TB_(SUBNQN|HOSTNQN|HOSTID)=' "$TB_HERE/guest/lib.sh")"
+
+nr_dir() { echo "$TB_RUN/nvmeroot-$1"; }
+
+nvr_root_uuid() { blkid -s UUID -o value "$TB_IMAGE/rootfs.img"; }
+
+# Kernel command line of an NVMe/TCP-root boot.
+nvr_append() { # [extra...]
+	echo "console=ttyS0 panic=-1 oops=panic net.ifnames=0 rd.shell=0 rw" \
+		"root=UUID=$(nvr_root_uuid)" \
+		"rd.tlsroot.nvme.traddr=$TB_SERVER_IP rd.tlsroot.nvme.subsysnqn=$TB_SUBNQN" \
+		"rd.tlsroot.nvme.hostnqn=$TB_HOSTNQN rd.tlsroot.nvme.hostid=$TB_HOSTID" \
+		"rd.tlsroot.nvme.nr_io_queues=4" \
+		"ip=$TB_CLIENT_IP::$TB_SERVER_IP:255.255.255.0:client:eth0:off rd.neednet=1" \
+		"$@"
+}
+
+# Seal (once) and build the images (once) for a kernel.
+nvr_prepare() { # label payload-dir
+	local d
+	d=$(nr_dir "$1")
+	NR_SEAL_SCRIPT=nvmeroot-seal.sh nr_seal "$1" "$2" || return 1
+	if [ ! -s "$d/b/otherhost.bundle" ]; then
+		mkdir -p "$d/b"
+		tar -xf "$d/$NR_IDENTITY.bundle" -C "$d/b" || { nr_log "the seal VM's tar of bundles is damaged"; return 1; }
+	fi
+	[ -s "$d/initrd-systemd.img" ] && [ -s "$d/initrd-nosystemd.img" ] && return 0
+	# ext4 for the root (no kernel-modules in the -m list; softdeps
+	# follow); the test-only plaintext-baseline hook (bench/nvmeroot-boot).
+	local plain=/usr/lib/dracut/hooks/initqueue/settled/40-tlsroot-test-plain.sh
+	printf 'add_drivers+=" ext4 "\ninstall_items+=" %s "\n' "$plain" >"$d/test.conf"
+	nr_build_images "$1" "$d" --bundle "$d/b/nvme1.bundle" \
+		--plant "$d/b/otherhost.bundle" /etc/tlsroot/bundles/otherhost.bundle \
+		--plant "$d/test.conf" /etc/dracut.conf.d/90-tlsroot-test.conf \
+		--plant "$TB_HERE/guest/nvmeroot-hook-plain.sh" "$plain"
+}
+
+# Controllers nvmet created so far (its kernel log on the server console).
+nvr_server_ctrls() {
+	grep -ac 'nvmet: Created nvm controller' "$(tb_vm_log server)"
+}
+
+# One boot; returns when the VM is off (2: killed after TIMEOUT).
+nvr_boot() { # vm label flavor timeout [extra...]
+	local vm=$1 label=$2 flavor=$3 timeout=$4 d
+	shift 4
+	d=$(nr_dir "$label")
+	TB_SMP=$NVR_SMP nr_boot "$vm" "$label" "$d/initrd-$flavor.img" "$timeout" "$(nvr_append "$@")"
+}
+
+# A boot that must reach the NVMe root and pass the verdict there.
+# Prints "PASS|FAIL reason"; the console log is tb_vm_log VM.
+nvr_expect_root() { # vm label flavor [extra...]
+	local vm=$1 label=$2 flavor=$3 log at
+	shift 3
+	nvr_boot "$vm" "$label" "$flavor" 600 "$@"
+	log=$(tb_vm_log "$vm")
+	nr_stop_pids
+	if ! grep -aq '^TLSROOT-RESULT: PASS' "$log"; then
+		echo "FAIL $(grep -a -m1 '^TLSROOT-RESULT: ' "$log" | cut -c17- | tr -d '\r')$(grep -a -m1 -E 'dracut: FATAL|Kernel panic' "$log" | tr -d '\r' | cut -c1-240) (last mark: $(grep -a '^TLSROOT-MARK: ' "$log" | tail -n1 | cut -c15- | tr -d '\r')) [log: $log]"
+		return 1
+	fi
+	if grep -aqF "$(cat "$TB_RUN/pki/nvme-psk.txt")" "$log"; then
+		echo "FAIL the PSK in interchange format is on the console [log: $log]"
+		return 1
+	fi
+	at=$(nr_mounted_at "$log")
+	echo "PASS $(grep -a -m1 '^TLSROOT-RESULT: PASS' "$log" | cut -c23- | tr -d '\r'); root mounted ${at:-?} s after kernel start"
+}
+
+# A boot that must stop in the initramfs with a line matching PATTERN,
+# power off by itself, never mount the root, and make the target create
+# no controller at all (so nothing connected, with TLS or without).
+nvr_expect_stop() { # vm label flavor pattern [extra...]
+	local vm=$1 label=$2 flavor=$3 pattern=$4 before after log line rc
+	shift 4
+	before=$(nvr_server_ctrls)
+	nvr_boot "$vm" "$label" "$flavor" 400 "$@"
+	rc=$?
+	nr_stop_pids
+	log=$(tb_vm_log "$vm")
+	sleep 2
+	after=$(nvr_server_ctrls)
+	line=$(tr -d '\r' <"$log" | grep -a -m1 -E "$pattern" | sed 's/^\[ *[0-9.]*\] //')
+	[ $rc -eq 0 ] || { echo "FAIL the boot did not stop by itself (still running after 400 s) [log: $log]"; return 1; }
+	[ -n "$line" ] || { echo "FAIL no line matching '$pattern' on the console; FATAL lines: $(grep -a 'FATAL' "$log" | head -n2 | tr -d '\r' | tr '\n' ';') [log: $log]"; return 1; }
+	if grep -aqE 'tlsroot-test: root mounted|^TLSROOT-RESULT|Switching root' "$log"; then
+		echo "FAIL the boot went on past the initramfs [log: $log]"
+		return 1
+	fi
+	if [ "$before" != "$after" ]; then
+		echo "FAIL the target created $((after - before)) controller(s) during a boot that had to stop"
+		return 1
+	fi
+	echo "PASS stopped in the initramfs, no controller on the target: $line"
+}
