@@ -25,11 +25,17 @@ guest() {
 	*) tb_fail "PSK key has an unexpected type, owner or permissions: $desc" ;;
 	esac
 	keyctl show %:.nvme | grep -q "$serial" || tb_fail "PSK $serial is not on .nvme"
-	ring=$(keyctl newring check @s)
-	nvme check-tls-key --keydata="$(cat "$psk")" --hostnqn="$TB_HOSTNQN" \
-		--subsysnqn="$TB_SUBNQN" --identity=1 --insert --keyring=check --keytype=user >/dev/null 2>&1 ||
-		tb_fail "nvme-cli could not insert a comparison key"
-	theirs=$(keyctl search "$ring" user "${desc##*;}" | xargs keyctl pipe | od -An -tx1 | tr -d ' \n')
+	# In a session keyring of its own, so nvme-cli finds its throwaway ring.
+	export K="$(cat "$psk")" ID="${desc##*;}" TB_HOSTNQN TB_SUBNQN
+	theirs=$(keyctl session - bash -c '
+		ring=$(keyctl newring check @s) || exit 1
+		nvme check-tls-key --keydata="$K" --hostnqn="$TB_HOSTNQN" \
+			--subsysnqn="$TB_SUBNQN" --identity=1 --insert --keyring=check \
+			--keytype=user >&2 || exit 1
+		keyctl pipe "$(keyctl search "$ring" user "$ID")" | od -An -tx1 | tr -d " \n"' 2>/tmp/nvme-insert.out) ||
+		tb_fail "nvme-cli could not insert a comparison key: $(tr '\n' ' ' </tmp/nvme-insert.out)"
+	# Reading our key needs possession: link .nvme into this session.
+	keyctl link %:.nvme @s || tb_fail "cannot link .nvme into the session keyring"
 	ours=$(keyctl pipe "$serial" | od -An -tx1 | tr -d ' \n')
 	[ -n "$ours" ] && [ "$ours" = "$theirs" ] || tb_fail "TLS PSK bytes differ from nvme-cli's"
 
