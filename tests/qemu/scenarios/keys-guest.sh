@@ -15,8 +15,9 @@ guest() {
 		[ "$ours" = "$theirs" ] || tb_fail "identity v$v differs: tlsroot '$ours', nvme-cli '$theirs'"
 	done
 
-	# The TLS PSK bytes too: nvme-cli inserts into a throwaway keyring as a
-	# readable user key; tlsroot's psk key lands on .nvme.
+	# The kernel's psk keys cannot be read back, so the TLS PSK bytes are
+	# compared where it matters: agent-nvme handshakes with this PSK against
+	# the server's copy, which nvme-cli derived.
 	tb_add_psk boot "$psk"
 	serial=$(tlsroot key resolve boot --json | jq -r .tls_key)
 	desc=$(keyctl rdescribe "$serial") || tb_fail "cannot describe key $serial"
@@ -25,19 +26,6 @@ guest() {
 	*) tb_fail "PSK key has an unexpected type, owner or permissions: $desc" ;;
 	esac
 	keyctl show %:.nvme | grep -q "$serial" || tb_fail "PSK $serial is not on .nvme"
-	# In a session keyring of its own, so nvme-cli finds its throwaway ring.
-	export K="$(cat "$psk")" ID="${desc##*;}" TB_HOSTNQN TB_SUBNQN
-	theirs=$(keyctl session - bash -c '
-		ring=$(keyctl newring check @s) || exit 1
-		nvme check-tls-key --keydata="$K" --hostnqn="$TB_HOSTNQN" \
-			--subsysnqn="$TB_SUBNQN" --identity=1 --insert --keyring=check \
-			--keytype=user >&2 || exit 1
-		keyctl pipe "$(keyctl search "$ring" user "$ID")" | od -An -tx1 | tr -d " \n"' 2>/tmp/nvme-insert.out) ||
-		tb_fail "nvme-cli could not insert a comparison key: $(tr '\n' ' ' </tmp/nvme-insert.out)"
-	# Reading our key needs possession: link .nvme into this session.
-	keyctl link %:.nvme @s || tb_fail "cannot link .nvme into the session keyring"
-	ours=$(keyctl pipe "$serial" | od -An -tx1 | tr -d ' \n')
-	[ -n "$ours" ] && [ "$ours" = "$theirs" ] || tb_fail "TLS PSK bytes differ from nvme-cli's"
 
 	# x509: on .nfs where the kernel has it (7.x), else the stand-in.
 	tb_add_client_identity
@@ -67,5 +55,5 @@ guest() {
 	tlsroot key resolve "$id" >/dev/null || tb_fail "imported identity '$id' cannot be resolved"
 	tlsroot key remove "$id" || tb_fail "tlsroot key remove failed"
 	tlsroot key resolve "$id" >/dev/null 2>&1 && tb_fail "identity still resolves after remove"
-	tb_pass "identities and PSK equal nvme-cli's, x509 on $kr, possessor-only, key file imported and removed"
+	tb_pass "identities equal nvme-cli's, x509 on $kr, possessor-only, key file imported and removed"
 }
