@@ -46,9 +46,15 @@ guest() {
 		tb_fail "the private key is readable without possession"
 
 	# Import an nvme-cli key file: nvme-cli writes it, tlsroot reads it.
-	nvme check-tls-key --keydata="$(cat "$TB_PKI/nvme-psk-wrong.txt")" --hostnqn="$TB_HOSTNQN" \
-		--subsysnqn=nqn.2026-11.test.tlsroot:other --identity=1 --keyfile=/run/tls-keys >/dev/null 2>&1 ||
-		tb_fail "nvme-cli could not write a key file"
+	# (nvme-cli 2.13 writes the file only along with --insert: into a
+	# throwaway keyring of a session of its own.)
+	export K="$(cat "$TB_PKI/nvme-psk-wrong.txt")" TB_HOSTNQN
+	keyctl session - bash -c '
+		keyctl newring scratch @s >/dev/null || exit 1
+		nvme check-tls-key --keydata="$K" --hostnqn="$TB_HOSTNQN" \
+			--subsysnqn=nqn.2026-11.test.tlsroot:other --identity=1 \
+			--insert --keyring=scratch --keytype=user --keyfile=/run/tls-keys' \
+		>/tmp/keyfile.out 2>&1 || tb_fail "nvme-cli could not write a key file: $(tr '\n' ' ' </tmp/keyfile.out)"
 	[ -s /run/tls-keys ] || tb_fail "nvme-cli wrote an empty key file"
 	tlsroot key import-nvme /run/tls-keys || tb_fail "tlsroot key import-nvme failed"
 	id=$(awk '{print $1}' /run/tls-keys | head -n1)
