@@ -57,7 +57,8 @@ guest() {
 		>/tmp/keyfile.out 2>&1 || tb_fail "nvme-cli could not write a key file: $(tr '\n' ' ' </tmp/keyfile.out)"
 	[ -s /run/tls-keys ] || tb_fail "nvme-cli wrote an empty key file"
 	tlsroot key import-nvme /run/tls-keys || tb_fail "tlsroot key import-nvme failed"
-	id=$(awk '{print $1}' /run/tls-keys | head -n1)
+	# The identity is the line without its last field, the key.
+	id=$(head -n1 /run/tls-keys | sed 's/ [^ ]*$//')
 	tlsroot key resolve "$id" >/dev/null || tb_fail "imported identity '$id' cannot be resolved"
 	tlsroot key remove "$id" || tb_fail "tlsroot key remove failed"
 	tlsroot key resolve "$id" >/dev/null 2>&1 && tb_fail "identity still resolves after remove"
