@@ -16,7 +16,8 @@
 . "$TB_HERE/nfsroot.sh"
 NR_IDENTITY=nvme1
 NR_DRACUT_MODULES="bash udev-rules network-legacy rootfs-block nfs shutdown"
-NVR_SMP=${NVR_SMP:-4}
+# vCPUs of the client: 4 for 4 I/O queues (a scenario may lower it after sourcing).
+NVR_SMP=4
 eval "$(grep -E '^TB_(SUBNQN|HOSTNQN|HOSTID)=' "$TB_HERE/guest/lib.sh")"
 
 nr_dir() { echo "$TB_RUN/nvmeroot-$1"; }

@@ -11,9 +11,11 @@ nvmet-port-off)
 	rm -f $cfg/ports/1/subsystems/$TB_SUBNQN && echo "OK port 1 unlinked" || echo "ERR unlink" ;;
 nvmet-port-on)
 	ln -s $cfg/subsystems/$TB_SUBNQN $cfg/ports/1/subsystems/ && echo "OK port 1 linked" || echo "ERR link" ;;
-nvmet-outage) # SECS: unlink port 1 now, link it again SECS later (background)
+nvmet-outage) # SECS: port 1 off (no listener, its connections reset) for SECS s
 	case $arg in [1-9] | [1-9][0-9]) ;; *) echo "ERR nvmet-outage SECS (1-99)"; exit 0 ;; esac
 	rm -f $cfg/ports/1/subsystems/$TB_SUBNQN || { echo "ERR unlink"; exit 0; }
+	# Disabling the port closes only the listener: reset the queues too.
+	ss -K state established '( sport = :4420 )' >/dev/null 2>&1
 	setsid bash -c "sleep $arg; ln -s $cfg/subsystems/$TB_SUBNQN $cfg/ports/1/subsystems/ &&
 		echo 'TLSROOT-NVMET: port 1 linked again' >/dev/console" </dev/null >/dev/null 2>&1 &
 	echo "TLSROOT-NVMET: port 1 unlinked for $arg s" >/dev/console

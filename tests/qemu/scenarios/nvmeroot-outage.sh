@@ -1,0 +1,17 @@
+DESC="NVMe/TCP root: target port unlinked 20 s then back; reconnect with every queue handshake served, the write issued during the outage is on disk after a reboot"
+KERNELS="k7 k612"
+TIMEOUT=1500
+. "$TB_HERE/nvmeroot.sh"
+host_run() { # payload label
+	local out tok log
+	nvr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
+	out=$(nvr_expect_root "nvmeroot-outage-$2" "$2" systemd testbed.nvme=outage) || { echo "$out"; return; }
+	log=$(tb_vm_log "nvmeroot-outage-$2")
+	tok=$(tr -d '\r' <"$log" | sed -n 's/^TLSROOT-OUTAGE-TOKEN: //p' | head -n1)
+	[ -n "$tok" ] || { echo "FAIL no TLSROOT-OUTAGE-TOKEN on the console [log: $log]"; return; }
+	cp "$log" "$log.first"
+	nvr_expect_root "nvmeroot-outage-$2" "$2" systemd "testbed.nvme=check:$tok" >/dev/null ||
+		{ echo "FAIL after the reboot: $(nvr_expect_root_reason "nvmeroot-outage-$2")"; return; }
+	echo "${out} || reboot: $(grep -a -m1 '^TLSROOT-RESULT: PASS' "$log" | cut -c23- | sed 's/.*; the write/the write/' | tr -d '\r')"
+}
+nvr_expect_root_reason() { grep -a -m1 -E '^TLSROOT-RESULT|dracut: FATAL' "$(tb_vm_log "$1")" | tr -d '\r'; }

@@ -1,0 +1,11 @@
+DESC="stopped boot: a bound PCR is extended before the unseal -> clear message, no connect at all (NVMe/TCP root, initramfs without systemd)"
+KERNELS="k7 k612"
+TIMEOUT=900
+. "$TB_HERE/nvmeroot.sh"
+# One vCPU: no queues needed (and TCG with 4 vCPUs has oopsed in early boot).
+NVR_SMP=1
+host_run() { # payload label
+	nvr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
+	nvr_expect_stop "nvmeroot-stop-pcr-$2" "$2" nosystemd \
+		'FATAL: tlsroot: cannot unseal the identity: .*PCR' testbed.extend_pcr=7
+}
