@@ -87,6 +87,13 @@ install() {
 	inst_libdir_file "libtss2-tcti-device.so*"
 	inst_simple "$moddir/tlsroot-lib.sh" /lib/tlsroot-lib.sh
 	tlsroot_install_config
+	# The tlshd.service drop-in (`make install`), for the pre-pivot hook.
+	local dropin=${systemdsystemunitdir:-/usr/lib/systemd/system}/tlshd.service.d/tlsroot.conf
+	if [[ -f $dracutsysrootdir$dropin ]]; then
+		inst_simple "$dracutsysrootdir$dropin" /usr/lib/tlsroot/tlshd-tlsroot.conf
+	else
+		dwarn "55tlsroot: no $dropin; tlshd on the real root will not take handshakes over"
+	fi
 
 	inst_hook cmdline 91 "$moddir/tlsroot-cmdline.sh"
 	inst_hook netroot 10 "$moddir/tlsroot-netroot.sh"

@@ -177,6 +177,40 @@ tlsroot_rewrite_netroot() {
 	tlsroot_log "NFS root options: $_tr_new"
 }
 
+# pre-pivot: let tlshd on the real root take ordinary handshakes over
+# (tlsroot-agent(8), Modes): the tlshd.service drop-in goes to
+# /run/systemd/system (it outranks a copy installed on the root by `make
+# install`), and tlshd's configuration, trust anchors and arguments to
+# /run/tlsroot, so that tlshd reads none of them from the network root.
+TLSROOT_TLSHD_DROPIN=/usr/lib/tlsroot/tlshd-tlsroot.conf
+tlsroot_tlshd_handoff_setup() {
+	[ -r "$TLSROOT_TLSHD_DROPIN" ] ||
+		tlsroot_fail "$TLSROOT_TLSHD_DROPIN is not in the initramfs" || return 1
+	# A PSK-only (NVMe) image may have no trust anchors.
+	_tr_trust=
+	if [ -r "$TLSROOT_TRUSTSTORE" ]; then
+		cp "$TLSROOT_TRUSTSTORE" /run/tlsroot/ca.pem 2>/dev/null ||
+			tlsroot_fail "cannot copy $TLSROOT_TRUSTSTORE to /run/tlsroot" || return 1
+		_tr_trust="x509.truststore=/run/tlsroot/ca.pem"
+	fi
+	{
+		echo "# written by the 55tlsroot pre-pivot hook; see tlsroot.dracut(7)"
+		echo "[debug]"
+		echo "loglevel=0"
+		echo "tls=0"
+		echo "nl=0"
+		echo "[authenticate]"
+		echo "keyrings=.nfs;.nvme"
+		echo "[authenticate.client]"
+		[ -z "$_tr_trust" ] || echo "$_tr_trust"
+	} >/run/tlsroot/tlshd.conf &&
+		printf '%s\n' 'TLSROOT_TLSHD_ARGS="-c /run/tlsroot/tlshd.conf"' \
+			"TLSROOT_HANDOFF=${TLSROOT_HANDOFF:-tlshd}" >/run/tlsroot/tlshd.env &&
+		mkdir -p /run/systemd/system/tlshd.service.d &&
+		cp "$TLSROOT_TLSHD_DROPIN" /run/systemd/system/tlshd.service.d/tlsroot.conf ||
+		tlsroot_fail "cannot write the tlshd configuration to /run" || return 1
+}
+
 # The agent's view of the last failure, for the message when the root
 # never comes up.
 tlsroot_agent_last_error() {

@@ -12,4 +12,10 @@ if tlsroot_enabled; then
 		cp /usr/lib/systemd/system/tlsroot-agent.service /run/systemd/system/ ||
 			die "tlsroot: cannot copy tlsroot-agent.service to /run/systemd/system"
 	fi
+	# The handoff to tlshd on the real root (both flows: /run moves with
+	# switch_root): its drop-in, its configuration and trust anchors from
+	# /run, never from the network root. Without them tlshd simply never
+	# gets the handshakes; the agent stays active, so this is not fatal.
+	tlsroot_tlshd_handoff_setup ||
+		tlsroot_log "no handoff to tlshd: $TLSROOT_FAIL; the agent serves every handshake"
 fi
