@@ -1,0 +1,45 @@
+DESC="benchmark (bench/nvmeroot-connect): NVMe/TCP TLS connect time for 1, 4 and 8 I/O queues, stock tlshd vs tlsroot-agent on the same VM and server"
+DEFAULT=no
+KERNELS=k7
+# nvme-tcp caps each queue type at the online CPUs: 4 vCPUs give 4 read/
+# write queues, and 8 I/O queues as 4 default + 4 write queues.
+CLIENT_SMP=4
+TIMEOUT=1500
+host_prepare() { # payload: the round count reaches the guest as a file
+	echo "${TB_BENCH_ROUNDS:-5}" >"$1/bench-rounds"
+}
+guest() {
+	rounds=$(cat /tlsroot-test/bench-rounds 2>/dev/null || echo 5)
+	tb_load_ktls || tb_fail "cannot load the kTLS modules"
+	modprobe nvme-tcp || tb_fail "cannot load nvme-tcp"
+	# One PSK for both agents, inserted as nvme-cli users do.
+	tb_insert_psk "$TB_PKI/nvme-psk.txt" >/dev/null 2>&1 || tb_fail "cannot insert the PSK"
+	for agent in tlshd tlsroot; do
+		case $agent in
+		tlshd) tb_start_tlshd_client --no-cert; pid=$(cat /run/tlshd-client.pid) ;;
+		tlsroot) TB_AGENT_RAM=yes tb_start_agent --trust "$TB_PKI/ca.pem"; pid=$(cat /run/agent.pid) ;;
+		esac
+		for i in $(seq 1 "$rounds"); do
+			for q in 1 4 8; do
+				case $q in
+				8) opts="--nr-io-queues=4 --nr-write-queues=4" ;;
+				*) opts="--nr-io-queues=$q" ;;
+				esac
+				s=$(date +%s%N)
+				# shellcheck disable=SC2086
+				tb_nvme_connect --tls $opts >/dev/null 2>/tmp/connect.err ||
+					tb_fail "$agent: $q-queue NVMe connect failed: $(cat /tmp/connect.err)"
+				e=$(date +%s%N)
+				got=$(dmesg | sed -n 's/.*mapped \([0-9]*\)\/\([0-9]*\)\/\([0-9]*\) default.*/\1 \2 \3/p' | tail -n1 | awk '{print $1 + $2 + $3}')
+				echo "BENCH: $agent q$q connect_ms $(( (e - s) / 1000000 )) io_queues=$got"
+				nvme disconnect -n "$TB_SUBNQN" >/dev/null
+				sleep 0.5
+			done
+		done
+		case $agent in
+		tlshd) kill "$pid"; sleep 1 ;;
+		tlsroot) tlsroot agent status; tb_agent_no_failures; tb_stop_agent ;;
+		esac
+	done
+	tb_pass "benchmark done"
+}
