@@ -205,3 +205,19 @@ tb_add_psk() { # name interchange-file
 		--psk-file "$2" --compat >/tmp/psk.out 2>&1 ||
 		tb_fail "tlsroot key add-psk failed: $(cat /tmp/psk.out)"
 }
+
+# The namespace with the marker is nsid 1 (the server may export more;
+# device names follow scan order, not nsid). Reads it with a bounded
+# retry: a controller is "live" a moment before its queues take I/O.
+tb_nvme_read_marker() {
+	local deadline=$(( $(date +%s) + 20 )) d
+	while [ "$(date +%s)" -lt $deadline ]; do
+		for d in /sys/block/nvme*n*; do
+			[ "$(cat "$d/nsid" 2>/dev/null)" = 1 ] || continue
+			dd if=/dev/${d##*/} bs=4096 count=1 iflag=direct status=none 2>/dev/null |
+				grep -aq "tlsroot nvme marker" && return 0
+		done
+		sleep 0.5
+	done
+	return 1
+}

@@ -10,8 +10,7 @@ guest() {
 	tb_expect "nvme connect with 4 I/O queues over TLS failed: $(tail -n3 /run/agent.log | tr '\n' '|')" \
 		tb_nvme_connect --tls --tls_key="$((serial))" --nr-io-queues=2 --nr-write-queues=2
 	tb_wait 20 test -b /dev/nvme0n1 || tb_fail "no /dev/nvme0n1 after connect"
-	dd if=/dev/nvme0n1 bs=4096 count=1 iflag=direct status=none | grep -aq "tlsroot nvme marker" ||
-		tb_fail "marker block not read from the namespace"
+	tb_nvme_read_marker || tb_fail "marker block not read from the namespace"
 	used=$(cat /sys/class/nvme/nvme0/tls_key)
 	[ "$((0x$used))" = "$((serial))" ] || tb_fail "tls_key in sysfs is $used, not the placed key $serial"
 	queues=$(dmesg | grep -o 'creating [0-9]* I/O queues' | tail -n1 | awk '{print $2}')

@@ -44,9 +44,7 @@ guest() {
 		[ $((n % 20)) = 0 ] && tb_mark "NVMe resets: $n"
 	done
 	rss100=$(tb_status .memory.rss_kib)
-	# "live" comes a moment before the namespace's queues take I/O again.
-	tb_wait 20 sh -c 'dd if=/dev/nvme0n1 bs=4096 count=1 iflag=direct status=none | grep -aq "tlsroot nvme marker"' ||
-		tb_fail "marker block not read within 20 s after the resets"
+	tb_nvme_read_marker || tb_fail "marker block not read within 20 s after the resets"
 	psk_after=$(tb_status .kinds.psk.served)
 	kill "$strace_pid"
 	wait "$strace_pid" 2>/dev/null

@@ -8,8 +8,7 @@ guest() {
 	tb_start_tlshd_client
 	tb_expect "nvme connect --tls failed" tb_nvme_connect --tls
 	tb_wait 20 test -b /dev/nvme0n1 || tb_fail "no /dev/nvme0n1 after connect"
-	dd if=/dev/nvme0n1 bs=4096 count=1 iflag=direct status=none | grep -aq "tlsroot nvme marker" ||
-		tb_fail "marker block not read from the namespace"
+	tb_nvme_read_marker || tb_fail "marker block not read from the namespace"
 	key=$(cat /sys/class/nvme/nvme0/tls_key 2>/dev/null)
 	[ -n "$key" ] || tb_fail "/sys/class/nvme/nvme0/tls_key is empty: no TLS key in use"
 	keyctl show %:.nvme
