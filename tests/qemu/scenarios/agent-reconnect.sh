@@ -1,4 +1,5 @@
 DESC="3 forced NFS reconnects and 100 NVMe controller resets served by the agent: no failure, flat memory, no path/exec/fork/resolver syscalls (strace)"
+DEFAULT_KERNELS=k7  # k612 by name or TLSROOT_QEMU_ALL_KERNELS=1 (suite time budget)
 TIMEOUT=900
 CLIENT_SMP=2
 guest() {

@@ -1,4 +1,5 @@
 DESC="NVMe/TCP root: target port unlinked 20 s then back; reconnect with every queue handshake served, the write issued during the outage is on disk after a reboot"
+DEFAULT_KERNELS=k7  # k612 by name or TLSROOT_QEMU_ALL_KERNELS=1 (suite time budget)
 KERNELS="k7 k612"
 TIMEOUT=1500
 . "$TB_HERE/nvmeroot.sh"

@@ -1,4 +1,5 @@
 DESC="stopped boot: the target port does not require TLS; the client still insists on TLS, the handshake fails, no plaintext controller, clear message"
+DEFAULT_KERNELS=k7  # k612 by name or TLSROOT_QEMU_ALL_KERNELS=1 (suite time budget)
 KERNELS="k7 k612"
 TIMEOUT=900
 . "$TB_HERE/nvmeroot.sh"
