@@ -22,10 +22,21 @@ for e in mtls:vdb:mtls tls:vdc:tls plain:vdd:none; do
 	mkdir -p $t/etc/systemd/system/sysinit.target.wants $t/etc/systemd/system/multi-user.target.wants
 	ln -sf ../tlsroot-test-early.service $t/etc/systemd/system/sysinit.target.wants/
 	ln -sf ../tlsroot-test-verdict.service $t/etc/systemd/system/multi-user.target.wants/
-	# Keep the client's boot short and its network untouched. tlshd is
-	# masked until its drop-in (handoff to tlshd) exists: a stock tlshd
-	# on the real root cannot serve this root's identity.
-	for u in tlshd.service nfs-server.service nvmf-autoconnect.service \
+	[ -f $src/tlsroot-handoff-verdict ] &&
+		install -m 0755 $src/tlsroot-handoff-verdict $t/usr/local/sbin/tlsroot-handoff-verdict
+	# tlshd runs only in the handoff scenarios (tb.handoff=1),
+	# after the early reconnect, which the agent must serve.
+	# Its log also goes to /run (stderr, -s): the journal lives on the
+	# root, which is what a failing handoff would make unreachable.
+	mkdir -p $t/etc/systemd/system/tlshd.service.d
+	printf '%s\n' '[Unit]' 'ConditionKernelCommandLine=tb.handoff=1' \
+		'After=tlsroot-test-early.service' '[Service]' \
+		'ExecStartPre=-/bin/sed -i s/^loglevel=0/loglevel=9/ /run/tlsroot/tlshd.conf' \
+		'ExecStart=' 'ExecStart=/usr/sbin/tlshd $TLSROOT_TLSHD_ARGS -s' \
+		'StandardError=append:/run/tlshd-test.log' \
+		>$t/etc/systemd/system/tlshd.service.d/zz-tlsroot-test.conf
+	# Keep the client's boot short and its network untouched.
+	for u in nfs-server.service nvmf-autoconnect.service \
 		nvmefc-boot-connections.service rpcbind.service rpcbind.socket \
 		apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer \
 		e2scrub_all.timer e2scrub_reap.service fstrim.timer \
