@@ -245,7 +245,12 @@ void tr_cmdline_init(struct tr_cmdline *cfg)
 	strcpy(cfg->tpm, TR_DEFAULT_TPM);
 	cfg->tpm_timeout_s = TR_DEFAULT_TPM_TIMEOUT_S;
 	cfg->lock_pcr = TR_DEFAULT_LOCK_PCR;
-	cfg->handoff = TR_HANDOFF_TLSHD;
+	/*
+	 * Stock tlshd, once handed the root's own transport, was seen to
+	 * block on that root during a reconnect (tests/qemu nfsroot-handoff):
+	 * the handoff stays opt-in until tlshd can run independent of it.
+	 */
+	cfg->handoff = TR_HANDOFF_NEVER;
 	cfg->grace_ms = TR_DEFAULT_GRACE_MS;
 	strcpy(cfg->truststore, TR_DEFAULT_TRUSTSTORE);
 	cfg->nvme.trsvcid = TR_DEFAULT_NVME_TRSVCID;

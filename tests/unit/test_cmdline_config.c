@@ -50,7 +50,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.tpm_timeout_s, TR_DEFAULT_TPM_TIMEOUT_S);
 	assert_int_equal(cfg.lock_pcr, TR_DEFAULT_LOCK_PCR);
 	assert_int_equal(cfg.grace_ms, TR_DEFAULT_GRACE_MS);
-	assert_int_equal(cfg.handoff, TR_HANDOFF_TLSHD);
+	assert_int_equal(cfg.handoff, TR_HANDOFF_NEVER);
 	assert_int_equal(cfg.debug, 0);
 	assert_string_equal(cfg.truststore, TR_DEFAULT_TRUSTSTORE);
 	assert_int_equal(cfg.nvme.trsvcid, 4420);

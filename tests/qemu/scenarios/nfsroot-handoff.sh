@@ -5,5 +5,5 @@ DEFAULT=no
 . "$TB_HERE/nfsroot.sh"
 host_run() { # payload label
 	nr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
-	nr_expect_root "nfsroot-handoff-$2" "$2" systemd mtls tb.handoff=1
+	nr_expect_root "nfsroot-handoff-$2" "$2" systemd mtls "tb.handoff=1 rd.tlsroot.handoff=tlshd"
 }
