@@ -27,7 +27,7 @@ guest() {
 		for i in $(seq 1 "$rounds"); do
 			n=$(grep -c handshake_cmd_done $t/trace)
 			ss -K dst "$TB_SERVER_IP" dport = 2049 >/dev/null
-			tb_wait 30 sh -c "stat /mnt/m/marker >/dev/null; [ \$(grep -c handshake_cmd_done $t/trace) -gt $n ]" ||
+			tb_wait 30 sh -c "touch /mnt/m/reconnect-probe; [ \$(grep -c handshake_cmd_done $t/trace) -gt $n ]" ||
 				tb_fail "$agent: reconnect $i not served"
 		done
 		umount /mnt/m
