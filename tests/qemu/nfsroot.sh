@@ -18,7 +18,23 @@ NR_PIDS=()
 
 nr_log() { echo "nfsroot: $*" >&2; }
 
-nr_dir() { echo "$TB_RUN/nfsroot-$1"; }
+# TB_SHARED: the run's directory shared by parallel workers (tests/qemu/run).
+nr_dir() { echo "${TB_SHARED:-$TB_RUN}/nfsroot-$1"; }
+
+# nr_locked LABEL CMD...: run CMD holding the lock of LABEL's provisioning
+# directory, so parallel workers seal and build once and share the result.
+nr_locked() {
+	local d fd rc
+	d=$(nr_dir "$1")
+	shift
+	mkdir -p "$d"
+	exec {fd}>"$d.lock"
+	flock -w 1800 "$fd" || { nr_log "waited 30 minutes for $d.lock"; exec {fd}>&-; return 1; }
+	"$@"
+	rc=$?
+	exec {fd}>&-
+	return $rc
+}
 
 nr_kver() { cat "$TB_IMAGE/kernels/$1/version"; }
 
@@ -201,7 +217,8 @@ p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[-1]^=0xff; open(p,"wb").write
 }
 
 # Seal (once) and build the test images (once) for a kernel.
-nr_prepare() { # label payload-dir
+nr_prepare() { nr_locked "$1" nr_prepare_unlocked "$@"; }
+nr_prepare_unlocked() { # label payload-dir
 	local d
 	d=$(nr_dir "$1")
 	nr_seal "$1" "$2" || return 1

@@ -20,7 +20,7 @@ NR_DRACUT_MODULES="bash udev-rules network-legacy rootfs-block nfs shutdown"
 NVR_SMP=4
 eval "$(grep -E '^TB_(SUBNQN|HOSTNQN|HOSTID)=' "$TB_HERE/guest/lib.sh")"
 
-nr_dir() { echo "$TB_RUN/nvmeroot-$1"; }
+nr_dir() { echo "${TB_SHARED:-$TB_RUN}/nvmeroot-$1"; }
 
 nvr_root_uuid() { blkid -s UUID -o value "$TB_IMAGE/rootfs.img"; }
 
@@ -36,7 +36,8 @@ nvr_append() { # [extra...]
 }
 
 # Seal (once) and build the images (once) for a kernel.
-nvr_prepare() { # label payload-dir
+nvr_prepare() { nr_locked "$1" nvr_prepare_unlocked "$@"; }
+nvr_prepare_unlocked() { # label payload-dir
 	local d
 	d=$(nr_dir "$1")
 	NR_SEAL_SCRIPT=nvmeroot-seal.sh nr_seal "$1" "$2" || return 1
