@@ -228,6 +228,7 @@ nr_prepare_unlocked() { # label payload-dir
 
 # nr_boot VM LABEL INITRD TIMEOUT APPEND...: one diskless NFS-root boot
 # with a copy of the sealed TPM state; returns when the VM is off.
+# NR_QEMU_EXTRA (array): more QEMU arguments for the client (e.g. a disk).
 nr_boot() {
 	local vm=$1 label=$2 initrd=$3 timeout=$4 d
 	shift 4
@@ -235,7 +236,8 @@ nr_boot() {
 	nr_swtpm "$TB_RUN/vm-$vm-tpm" "$d/tpm/state" || { nr_log "swtpm did not start"; return 1; }
 	TB_DIRECT_INITRD=$initrd TB_DIRECT_APPEND="$*" \
 		tb_start_vm "$vm" "$label" client "$TB_CLIENT_IP" "$NR_MEM" client /nonexistent \
-		"${TB_SWTPM_ARGS[@]}" || { nr_log "client VM did not start"; return 1; }
+		"${TB_SWTPM_ARGS[@]}" ${NR_QEMU_EXTRA[@]+"${NR_QEMU_EXTRA[@]}"} ||
+		{ nr_log "client VM did not start"; return 1; }
 	NR_PIDS+=("$(tb_vm_pid "$vm")")
 	if ! tb_wait_exit "$vm" "$timeout"; then
 		nr_log "$vm: still running after $timeout s; killed"

@@ -24,6 +24,8 @@ for e in mtls:vdb:mtls tls:vdc:tls plain:vdd:none; do
 	ln -sf ../tlsroot-test-verdict.service $t/etc/systemd/system/multi-user.target.wants/
 	[ -f $src/tlsroot-handoff-verdict ] &&
 		install -m 0755 $src/tlsroot-handoff-verdict $t/usr/local/sbin/tlsroot-handoff-verdict
+	[ -f $src/tlsroot-pressure-verdict ] &&
+		install -m 0755 $src/tlsroot-pressure-verdict $t/usr/local/sbin/tlsroot-pressure-verdict
 	# tlshd runs only in the handoff scenarios (tb.handoff=1),
 	# after the early reconnect, which the agent must serve.
 	# Its log also goes to /run (stderr, -s): the journal lives on the

@@ -17,6 +17,8 @@ mount -t ext4 $dev $t || { echo "nvmeroot-export: cannot mount $dev"; exit 1; }
 install -m 0755 $src/tlsroot-nvme-verdict $t/usr/local/sbin/tlsroot-nvme-verdict
 [ -f $src/tlsroot ] && install -m 0755 $src/tlsroot $t/usr/local/sbin/tlsroot
 install -m 0644 $src/tlsroot-nvme-verdict.service $t/etc/systemd/system/
+[ -f $src/tlsroot-pressure-verdict ] &&
+	install -m 0755 $src/tlsroot-pressure-verdict $t/usr/local/sbin/tlsroot-pressure-verdict
 mkdir -p $t/etc/systemd/system/multi-user.target.wants
 ln -sf ../tlsroot-nvme-verdict.service $t/etc/systemd/system/multi-user.target.wants/
 # A short boot with the network left as the initramfs made it; tlshd
