@@ -20,6 +20,9 @@ int cli_fail(const struct tr_error *err);
 /* Print "tlsroot: <message>" and return TR_EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* True for "--help", "-h" and "help": the ways to ask for a usage text. */
+int cli_asks_help(const char *arg);
+
 /* Command groups; add one line here and one in cli/main.c per group. */
 int cmd_version(int argc, char **argv);
 int cmd_seal(int argc, char **argv);     /* cli/cmd_seal.c */

@@ -644,8 +644,7 @@ int cmd_key(int argc, char **argv)
 		usage(stderr);
 		return TR_EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
+	if (cli_asks_help(argv[1])) {
 		usage(stdout);
 		return TR_EXIT_OK;
 	}

@@ -39,6 +39,12 @@ int cli_usage_error(const char *fmt, ...)
 	return TR_EXIT_USAGE;
 }
 
+int cli_asks_help(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h") ||
+	       !strcmp(arg, "help");
+}
+
 int cmd_version(int argc, char **argv)
 {
 	(void)argc;
@@ -69,8 +75,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return TR_EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
+	if (cli_asks_help(argv[1])) {
 		usage(stdout);
 		return TR_EXIT_OK;
 	}
