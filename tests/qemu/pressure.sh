@@ -1,0 +1,99 @@
+# Host side of the memory-pressure outage scenarios (sourced by
+# scenarios/{nfs,nvme}root-pressure*.sh after nfsroot.sh or nvmeroot.sh).
+# One boot of the network root with tb.pressure=agent|baseline: the verdict
+# on the root (guest/nfsroot-root/tlsroot-pressure-verdict) runs the static
+# driver guest/tlsroot-pressure.c, built here and handed over on a
+# read-only virtio disk (a tar, also holding the boot's initramfs for
+# dracut's exitrd at shutdown).
+#
+# Each boot leaves one line for bench/faults in $TB_RUN/fault-<vm>.result:
+#   fault=… transport=… agent=tlsroot|baseline outcome=… recovery_ms=… detail=…
+
+PR_OUTAGE="30 s server outage, memory at the edge of OOM, caches dropped"
+
+# The driver and the disk: $d/pressure/{tlsroot-pressure,initrd.img} -> disk.tar
+pr_disk() { # dir initrd
+	local d=$1/pressure
+	rm -rf "$d"
+	mkdir -p "$d/t"
+	gcc -std=gnu11 -O2 -Wall -Wextra -Werror -Wshadow -Wformat=2 -static \
+		-o "$d/t/tlsroot-pressure" "$TB_HERE/guest/tlsroot-pressure.c" >"$d/gcc.log" 2>&1 ||
+		{ nr_log "cannot build tlsroot-pressure: $(head -n3 "$d/gcc.log")"; return 1; }
+	[ -z "$2" ] || cp "$2" "$d/t/initrd.img" || return 1
+	tar -cf "$d/disk.tar" -C "$d/t" . || return 1
+	echo "$d/disk.tar"
+}
+
+# pr_result VM TRANSPORT MODE OUTCOME RECOVERY DETAIL: the bench's line.
+pr_result() {
+	printf 'fault=%s transport=%s agent=%s outcome=%s recovery_ms=%s detail=%s\n' \
+		"outage30s+pressure" "$2" "$3" "$4" "$5" "$(echo "$6" | tr '\n' ' ' | cut -c1-300)" \
+		>"$TB_RUN/fault-$1.result"
+}
+
+# The shutdown on the console after the verdict (NFS, agent mode): the
+# hook saw the root unmounted with the agent (the pid the verdict named)
+# alive, and the kernel powered off within 120 s of the request.
+pr_check_shutdown() { # log
+	local log=$1 pid hook t0 t1
+	pid=$(tr -d '\r' <"$log" | sed -n 's/^TLSROOT-SHUTDOWN: agent pid \([0-9]*\);.*/\1/p' | head -n1)
+	hook=$(tr -d '\r' <"$log" | grep -a -m1 'tlsroot: shutdown: ' | sed 's/^\[ *[0-9.]*\] //')
+	t0=$(tr -d '\r' <"$log" | sed -n 's/^\[ *\([0-9.]*\)\] tlsroot-test: poweroff requested.*/\1/p' | head -n1)
+	t1=$(tr -d '\r' <"$log" | sed -n 's/^\[ *\([0-9.]*\)\] reboot: Power down.*/\1/p' | head -n1)
+	[ -n "$pid" ] || { echo "no TLSROOT-SHUTDOWN line (agent pid) from the verdict"; return 1; }
+	[ -n "$hook" ] || { echo "no line from the 55tlsroot shutdown hook: the exitrd did not run ($(tr -d '\r' <"$log" | grep -a -m1 -iE 'initramfs|dracut-shutdown' | cut -c1-160))"; return 1; }
+	case $hook in
+	"tlsroot: shutdown: the root is unmounted; agent pid $pid alive, stopping it") ;;
+	*) echo "shutdown hook: '$hook' (want: root unmounted, agent pid $pid alive)"; return 1 ;;
+	esac
+	[ -n "$t0" ] && [ -n "$t1" ] || { echo "no power-off on the console (request at ${t0:-?} s, 'reboot: Power down' at ${t1:-?})"; return 1; }
+	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 120) }' ||
+		{ echo "power-off took $t0 -> $t1 s (bound 120 s)"; return 1; }
+	echo "shutdown: root unmounted in the exitrd with the agent (pid $pid) alive, power-off $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s after the request"
+}
+
+# pr_run VM LABEL TRANSPORT MODE: one boot; prints "PASS|FAIL reason".
+pr_run() {
+	local vm=$1 label=$2 transport=$3 mode=$4 d disk log rc line res outcome rec sd
+	d=$(nr_dir "$label")
+	disk=$(pr_disk "$d" "$([ "$transport" = nfs ] && echo "$d/initrd-systemd.img")") ||
+		{ echo "FAIL setup: the host disk for the client (tlsroot-pressure, initrd)"; return; }
+	NR_QEMU_EXTRA=(-drive "file=$disk,if=virtio,format=raw,readonly=on")
+	local extra="tb.pressure=$mode tb.pressure.disk=$(stat -c %s "$disk")"
+	if [ "$transport" = nfs ]; then
+		nr_boot "$vm" "$label" "$d/initrd-systemd.img" 600 "$(nr_append "$label" mtls $extra)"
+	else
+		nvr_boot "$vm" "$label" systemd 600 testbed.nvme=pressure $extra
+	fi
+	rc=$?
+	NR_QEMU_EXTRA=()
+	nr_stop_pids
+	log=$(tb_vm_log "$vm")
+	res=$(tr -d '\r' <"$log" | grep -a -m1 '^TLSROOT-RESULT: ' | cut -c17-)
+	line=$(tr -d '\r' <"$log" | grep -a -m1 '^TLSROOT-PRESSURE: outcome=')
+	outcome=$(echo "$line" | sed -n 's/.*outcome=\([a-z]*\).*/\1/p')
+	rec=$(echo "$line" | sed -n 's/.*recovery_ms=\([-0-9]*\).*/\1/p')
+	local who=tlsroot
+	[ "$mode" = baseline ] && who=baseline
+	if [ $rc -ne 0 ] && [ -z "$res" ]; then
+		pr_result "$vm" "$transport" "$who" "setup-failed" - "no verdict (VM still running after 600 s)"
+		echo "FAIL no verdict: the VM ran past 600 s (last mark: $(grep -a '^TLSROOT-MARK: ' "$log" | tail -n1 | cut -c15- | tr -d '\r')) [log: $log]"
+		return
+	fi
+	case $res in
+	PASS*) ;;
+	*)
+		pr_result "$vm" "$transport" "$who" "${outcome:-failed}" "${rec:--}" "$res"
+		echo "FAIL ${res#FAIL }$(grep -a -m1 -E 'dracut: FATAL|Kernel panic' "$log" | tr -d '\r' | cut -c1-200) (last mark: $(grep -a '^TLSROOT-MARK: ' "$log" | tail -n1 | cut -c15- | tr -d '\r')) [log: $log]"
+		return ;;
+	esac
+	[ -n "$outcome" ] || { echo "FAIL the verdict passed without a TLSROOT-PRESSURE outcome line [log: $log]"; return; }
+	# A stalled baseline: how long the root stayed away, and where tlshd waits.
+	local detail=${res#PASS }
+	pr_result "$vm" "$transport" "$who" "$outcome" "${rec:--}" "$detail"
+	if [ "$mode" = agent ] && [ "$transport" = nfs ]; then
+		sd=$(pr_check_shutdown "$log") || { echo "FAIL $sd [log: $log]"; return; }
+		detail="$detail; $sd"
+	fi
+	echo "PASS outcome=$outcome recovery_ms=${rec:--} $(echo "$line" | grep -o 'hog_mib=[0-9]* min_avail_mib=[0-9]*'); $detail"
+}

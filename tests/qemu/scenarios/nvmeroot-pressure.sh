@@ -1,0 +1,10 @@
+DESC="NVMe/TCP root (TLS PSK), agent active: memory filled to just short of OOM, caches dropped every second, no swap, target TLS port off 30 s (queues reset); the root recovers, a write issued during the outage reads back intact (O_DIRECT), the agent never touched the root"
+KERNELS="k7"
+TIMEOUT=900
+. "$TB_HERE/nvmeroot.sh"
+. "$TB_HERE/pressure.sh"
+host_run() { # payload label
+	local NR_MEM=768 NVR_SMP=1
+	nvr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
+	pr_run "nvmeroot-pressure-$2" "$2" nvme agent
+}
