@@ -297,28 +297,39 @@ nr_expect_root() { # vm label flavor export [extra cmdline...]
 # clear line), the VM powers itself off, the root is never mounted, and
 # the server saw no NFS request (COMPOUND) at all: no plaintext attempt.
 nr_expect_stop() { # vm label flavor export pattern [extra cmdline...]
-	local vm=$1 label=$2 flavor=$3 export=$4 pattern=$5 d log before after line
+	local vm=$1 label=$2 flavor=$3 export=$4 pattern=$5 d before rc
 	shift 5
 	d=$(nr_dir "$label")
 	before=$(nr_server_compounds)
 	nr_boot "$vm" "$label" "$d/initrd-$flavor.img" 240 "$(nr_append "$label" "$export" "$@")"
-	local rc=$?
+	rc=$?
 	nr_stop_pids
-	log=$(tb_vm_log "$vm")
 	sleep 2
-	after=$(nr_server_compounds)
-	line=$(tr -d '\r' <"$log" | grep -a -m1 -E "$pattern" | sed 's/^\[ *[0-9.]*\] //')
-	[ $rc -eq 0 ] || { echo "FAIL the boot did not stop by itself (still running after 240 s) [log: $log]"; return 1; }
-	[ -n "$line" ] || { echo "FAIL no line matching '$pattern' on the console; FATAL lines: $(grep -a 'FATAL' "$log" | head -n2 | tr -d '\r' | tr '\n' ';') [log: $log]"; return 1; }
+	nr_stop_verdict "$vm" $rc 240 "$pattern" "$before" "$(nr_server_compounds)" \
+		"the server saw NFS requests during a boot that had to stop (COMPOUND %s -> %s)" \
+		"stopped in the initramfs"
+}
+
+# The verdict on a boot that had to stop: it powered off by itself (RC 0
+# from the boot), the console shows a line matching PATTERN, nothing went
+# past the initramfs, and the server's counter did not move (BEFORE ==
+# AFTER; otherwise MOVED, a printf format given BEFORE and AFTER).
+nr_stop_verdict() { # vm rc timeout pattern before after moved passed
+	local log line
+	log=$(tb_vm_log "$1")
+	line=$(tr -d '\r' <"$log" | grep -a -m1 -E "$4" | sed 's/^\[ *[0-9.]*\] //')
+	[ "$2" -eq 0 ] || { echo "FAIL the boot did not stop by itself (still running after $3 s) [log: $log]"; return 1; }
+	[ -n "$line" ] || { echo "FAIL no line matching '$4' on the console; FATAL lines: $(grep -a 'FATAL' "$log" | head -n2 | tr -d '\r' | tr '\n' ';') [log: $log]"; return 1; }
 	if grep -aqE 'tlsroot-test: root mounted|^TLSROOT-RESULT|Switching root' "$log"; then
 		echo "FAIL the boot went on past the initramfs [log: $log]"
 		return 1
 	fi
-	if [ "$before" != "$after" ]; then
-		echo "FAIL the server saw NFS requests during a boot that had to stop (COMPOUND $before -> $after)"
+	if [ "$5" != "$6" ]; then
+		# shellcheck disable=SC2059
+		printf "FAIL $7\n" "$5" "$6"
 		return 1
 	fi
-	echo "PASS stopped in the initramfs: $line"
+	echo "PASS $8: $line"
 }
 
 # A client payload for the test-bed boot path, as tests/qemu/run makes

@@ -97,25 +97,14 @@ nvr_expect_root() { # vm label flavor [extra...]
 # power off by itself, never mount the root, and make the target create
 # no controller at all (so nothing connected, with TLS or without).
 nvr_expect_stop() { # vm label flavor pattern [extra...]
-	local vm=$1 label=$2 flavor=$3 pattern=$4 before after log line rc
+	local vm=$1 label=$2 flavor=$3 pattern=$4 before rc
 	shift 4
 	before=$(nvr_server_ctrls)
 	nvr_boot "$vm" "$label" "$flavor" 400 "$@"
 	rc=$?
 	nr_stop_pids
-	log=$(tb_vm_log "$vm")
 	sleep 2
-	after=$(nvr_server_ctrls)
-	line=$(tr -d '\r' <"$log" | grep -a -m1 -E "$pattern" | sed 's/^\[ *[0-9.]*\] //')
-	[ $rc -eq 0 ] || { echo "FAIL the boot did not stop by itself (still running after 400 s) [log: $log]"; return 1; }
-	[ -n "$line" ] || { echo "FAIL no line matching '$pattern' on the console; FATAL lines: $(grep -a 'FATAL' "$log" | head -n2 | tr -d '\r' | tr '\n' ';') [log: $log]"; return 1; }
-	if grep -aqE 'tlsroot-test: root mounted|^TLSROOT-RESULT|Switching root' "$log"; then
-		echo "FAIL the boot went on past the initramfs [log: $log]"
-		return 1
-	fi
-	if [ "$before" != "$after" ]; then
-		echo "FAIL the target created $((after - before)) controller(s) during a boot that had to stop"
-		return 1
-	fi
-	echo "PASS stopped in the initramfs, no controller on the target: $line"
+	nr_stop_verdict "$vm" $rc 400 "$pattern" "$before" "$(nvr_server_ctrls)" \
+		"the target created controllers during a boot that had to stop (count %s -> %s)" \
+		"stopped in the initramfs, no controller on the target"
 }

@@ -149,6 +149,9 @@ tb_start_vm() {
 		append="console=ttyS0 panic=-1 oops=panic net.ifnames=0 tlsroot.role=$role tlsroot.ip=$ip/24 ${TB_EXTRA_APPEND:-}"
 		disk=(-drive "file=$vm/disk.qcow2,if=virtio,format=qcow2,cache=unsafe")
 	fi
+	# Under TCG on a busy host the kernel's early IO-APIC timer check can
+	# miss ticks and panic ("IO-APIC + timer doesn't work!"): skip it.
+	append="$append no_timer_check"
 	: >"$vm/serial.log"
 	qemu-system-x86_64 -accel "$TB_ACCEL" -cpu "$TB_CPU" -m "$mem" -smp "${TB_SMP:-1}" \
 		-nodefaults -display none -no-reboot \
