@@ -80,7 +80,7 @@ tlsroot_install_config() {
 
 # called by dracut
 install() {
-	inst_multiple tlsroot tlsroot-agent setsid modprobe grep sed tr head mv \
+	inst_multiple tlsroot tlsroot-agent setsid modprobe grep sed tr head mv cp chmod \
 		mkdir sleep cat ip
 	inst_multiple -o /etc/gnutls/config
 	# tpm2-tss loads its TCTI at run time.
@@ -94,6 +94,9 @@ install() {
 	else
 		dwarn "55tlsroot: no $dropin; tlshd on the real root will not take handshakes over"
 	fi
+	# tlshd from memory on a TLS root (tlshd-confine.conf, tlsroot-tlshd-root.sh).
+	inst_simple "$moddir/tlshd-confine.conf" /usr/lib/tlsroot/tlshd-confine.conf
+	inst_simple "$moddir/tlsroot-tlshd-root.sh" /usr/lib/tlsroot/tlshd-root.sh
 
 	inst_hook cmdline 91 "$moddir/tlsroot-cmdline.sh"
 	inst_hook netroot 10 "$moddir/tlsroot-netroot.sh"

@@ -183,9 +183,15 @@ tlsroot_rewrite_netroot() {
 # install`), and tlshd's configuration, trust anchors and arguments to
 # /run/tlsroot, so that tlshd reads none of them from the network root.
 TLSROOT_TLSHD_DROPIN=/usr/lib/tlsroot/tlshd-tlsroot.conf
+# tlshd from memory (RootDirectory=/run/tlsroot/tlshd-root): the drop-in
+# and the script its ExecStartPre= runs to build that tree.
+TLSROOT_TLSHD_CONFINE=/usr/lib/tlsroot/tlshd-confine.conf
+TLSROOT_TLSHD_ROOT_BUILDER=/usr/lib/tlsroot/tlshd-root.sh
 tlsroot_tlshd_handoff_setup() {
-	[ -r "$TLSROOT_TLSHD_DROPIN" ] ||
-		tlsroot_fail "$TLSROOT_TLSHD_DROPIN is not in the initramfs" || return 1
+	for _tr_f in "$TLSROOT_TLSHD_DROPIN" "$TLSROOT_TLSHD_CONFINE" "$TLSROOT_TLSHD_ROOT_BUILDER"; do
+		[ -r "$_tr_f" ] ||
+			tlsroot_fail "$_tr_f is not in the initramfs" || return 1
+	done
 	# A PSK-only (NVMe) image may have no trust anchors.
 	_tr_trust=
 	if [ -r "$TLSROOT_TRUSTSTORE" ]; then
@@ -207,7 +213,11 @@ tlsroot_tlshd_handoff_setup() {
 		printf '%s\n' 'TLSROOT_TLSHD_ARGS="-c /run/tlsroot/tlshd.conf"' \
 			"TLSROOT_HANDOFF=${TLSROOT_HANDOFF:-tlshd}" >/run/tlsroot/tlshd.env &&
 		mkdir -p /run/systemd/system/tlshd.service.d &&
-		cp "$TLSROOT_TLSHD_DROPIN" /run/systemd/system/tlshd.service.d/tlsroot.conf ||
+		cp "$TLSROOT_TLSHD_DROPIN" /run/systemd/system/tlshd.service.d/tlsroot.conf &&
+		cp "$TLSROOT_TLSHD_CONFINE" /run/systemd/system/tlshd.service.d/tlsroot-confine.conf &&
+		chmod 0644 /run/systemd/system/tlshd.service.d/tlsroot.conf \
+			/run/systemd/system/tlshd.service.d/tlsroot-confine.conf &&
+		cp "$TLSROOT_TLSHD_ROOT_BUILDER" /run/tlsroot/tlshd-root.sh ||
 		tlsroot_fail "cannot write the tlshd configuration to /run" || return 1
 }
 

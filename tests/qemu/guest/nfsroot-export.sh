@@ -27,16 +27,16 @@ for e in mtls:vdb:mtls tls:vdc:tls plain:vdd:none; do
 	[ -f $src/tlsroot-pressure-verdict ] &&
 		install -m 0755 $src/tlsroot-pressure-verdict $t/usr/local/sbin/tlsroot-pressure-verdict
 	# tlshd runs only in the handoff scenarios (tb.handoff=1),
-	# after the early reconnect, which the agent must serve.
-	# Its log also goes to /run (stderr, -s): the journal lives on the
-	# root, which is what a failing handoff would make unreachable.
+	# after the early reconnect, which the agent must serve. It runs
+	# and logs as the 55tlsroot drop-ins make it (from memory, to the
+	# kernel log); loglevel=1 only adds a line per handshake, set here
+	# before their ExecStartPre= copies the configuration (00- sorts
+	# first). Shared with nvmeroot-export.sh.
 	mkdir -p $t/etc/systemd/system/tlshd.service.d
 	printf '%s\n' '[Unit]' 'ConditionKernelCommandLine=tb.handoff=1' \
 		'After=tlsroot-test-early.service' '[Service]' \
-		'ExecStartPre=-/bin/sed -i s/^loglevel=0/loglevel=9/ /run/tlsroot/tlshd.conf' \
-		'ExecStart=' 'ExecStart=/usr/sbin/tlshd $TLSROOT_TLSHD_ARGS -s' \
-		'StandardError=append:/run/tlshd-test.log' \
-		>$t/etc/systemd/system/tlshd.service.d/zz-tlsroot-test.conf
+		'ExecStartPre=-/bin/sed -i s/^loglevel=0/loglevel=1/ /run/tlsroot/tlshd.conf' \
+		>$t/etc/systemd/system/tlshd.service.d/00-tlsroot-test.conf
 	# Keep the client's boot short and its network untouched.
 	for u in nfs-server.service nvmf-autoconnect.service \
 		nvmefc-boot-connections.service rpcbind.service rpcbind.socket \

@@ -21,9 +21,15 @@ install -m 0644 $src/tlsroot-nvme-verdict.service $t/etc/systemd/system/
 	install -m 0755 $src/tlsroot-pressure-verdict $t/usr/local/sbin/tlsroot-pressure-verdict
 mkdir -p $t/etc/systemd/system/multi-user.target.wants
 ln -sf ../tlsroot-nvme-verdict.service $t/etc/systemd/system/multi-user.target.wants/
-# A short boot with the network left as the initramfs made it; tlshd
-# masked (the agent serves this root; see nfsroot-export.sh).
-for u in tlshd.service nfs-server.service nvmf-autoconnect.service \
+# The handoff scenarios (tb.handoff=1): their verdict, and tlshd, which
+# starts only with tb.handoff=1 (the agent serves this root otherwise).
+install -m 0755 /tlsroot-test/nfsroot/tlsroot-handoff-verdict $t/usr/local/sbin/tlsroot-handoff-verdict
+mkdir -p $t/etc/systemd/system/tlshd.service.d
+printf '%s\n' '[Unit]' 'ConditionKernelCommandLine=tb.handoff=1' '[Service]' \
+	'ExecStartPre=-/bin/sed -i s/^loglevel=0/loglevel=1/ /run/tlsroot/tlshd.conf' \
+	>$t/etc/systemd/system/tlshd.service.d/00-tlsroot-test.conf
+# A short boot with the network left as the initramfs made it.
+for u in nfs-server.service nvmf-autoconnect.service \
 	nvmefc-boot-connections.service rpcbind.service rpcbind.socket \
 	apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer \
 	e2scrub_all.timer e2scrub_reap.service fstrim.timer \

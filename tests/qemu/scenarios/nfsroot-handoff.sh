@@ -1,9 +1,11 @@
-DESC="NFS root over mTLS, handoff to tlshd (drop-in from the pre-pivot hook, config from /run): (a) tlshd serves a forced reconnect, (b) tlshd SIGSTOPped: the agent serves it within grace + one handshake, (c) systemctl stop tlshd: agent active first, no failed handshake"
-KERNELS="k7"
+DESC="NFS root over mTLS, handoff to tlshd confined to /run (drop-ins from the pre-pivot hook), one boot: (a) tlshd serves a forced reconnect after drop_caches, (b) tlshd SIGSTOPped: the agent serves within grace + one handshake, (c) systemctl stop / (d) SIGKILL tlshd: agent active, no failed handshake; 6.12: the handoff is refused, the agent stays active"
+KERNELS="k7 k612"
 TIMEOUT=900
-DEFAULT=no
+DEFAULT=yes
 . "$TB_HERE/nfsroot.sh"
 host_run() { # payload label
 	nr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
-	nr_expect_root "nfsroot-handoff-$2" "$2" systemd mtls "tb.handoff=1 rd.tlsroot.handoff=tlshd"
+	# printk.devkmsg=on: tlshd's log lines (stderr to /dev/kmsg) are
+	# counted, so none may be dropped by the kernel's rate limit.
+	nr_expect_root "nfsroot-handoff-$2" "$2" systemd mtls "tb.handoff=1 rd.tlsroot.handoff=tlshd printk.devkmsg=on"
 }
