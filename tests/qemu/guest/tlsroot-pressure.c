@@ -223,7 +223,6 @@ static int report_tlshd(struct ctx *c, char *summary, size_t size)
 	char path[300], comm[64], stat[512], wchan[128], stack[2048];
 	int dfd = dup(c->proc_fd), children = 0;
 	struct dirent *de;
-	size_t used = 0;
 	DIR *d;
 
 	summary[0] = '\0';
@@ -256,14 +255,19 @@ static int report_tlshd(struct ctx *c, char *summary, size_t size)
 		say("TLSROOT-PRESSURE: tlshd pid %s ppid %ld state %c wchan %s stack %.300s",
 		    de->d_name, ppid, state, wchan, stack);
 		snprintf(path, sizeof(path), "%ld/comm", ppid);
-		if (!proc_read(c, path, comm, sizeof(comm)) && !strncmp(comm, "tlshd", 5)) {
-			children++;
-			used += snprintf(summary + used, used < size ? size - used : 0,
-					 "%shandshake child %s in state %c, wchan %s",
-					 children > 1 ? "; " : "", de->d_name, state, wchan);
-		}
+		if (!proc_read(c, path, comm, sizeof(comm)) && !strncmp(comm, "tlshd", 5) &&
+		    children++ == 0)
+			snprintf(summary, size, "first: pid %s in state %c, wchan %.40s%s",
+				 de->d_name, state, wchan,
+				 strstr(stack, "filemap_fault") ? " (a page fault on a file)" : "");
 	}
 	closedir(d);
+	if (children) {
+		char first[400];
+
+		snprintf(first, sizeof(first), "%s", summary);
+		snprintf(summary, size, "%d handshake child(ren) blocked, %s", children, first);
+	}
 	return children;
 }
 
