@@ -1,5 +1,4 @@
 DESC="stopped boot: a bound PCR is extended before the unseal -> clear message, no connect at all (NVMe/TCP root, initramfs without systemd)"
-DEFAULT_KERNELS=k7  # k612 by name or TLSROOT_QEMU_ALL_KERNELS=1 (suite time budget)
 KERNELS="k7 k612"
 TIMEOUT=900
 . "$TB_HERE/nvmeroot.sh"

@@ -1,5 +1,5 @@
 DESC="NVMe/TCP root over TLS from the initramfs without systemd (dracut --omit systemd)"
-DEFAULT_KERNELS=k7  # k612 by name or TLSROOT_QEMU_ALL_KERNELS=1 (suite time budget)
+DEFAULT_KERNELS=k7  # k612 in make check: nvmeroot-outage reboots through this initramfs (time budget)
 KERNELS="k7 k612"
 TIMEOUT=1200
 . "$TB_HERE/nvmeroot.sh"
