@@ -246,11 +246,12 @@ void tr_cmdline_init(struct tr_cmdline *cfg)
 	cfg->tpm_timeout_s = TR_DEFAULT_TPM_TIMEOUT_S;
 	cfg->lock_pcr = TR_DEFAULT_LOCK_PCR;
 	/*
-	 * Stock tlshd, once handed the root's own transport, was seen to
-	 * block on that root during a reconnect (tests/qemu nfsroot-handoff):
-	 * the handoff stays opt-in until tlshd can run independent of it.
+	 * The handoff is safe because tlshd on a TLS root runs from memory
+	 * (55tlsroot's tlsroot-confine.conf): unconfined, its handshake
+	 * child faulted in gnutls code from the very root it was
+	 * reconnecting and hung (tests/qemu nfsroot-handoff, nvmeroot-handoff).
 	 */
-	cfg->handoff = TR_HANDOFF_NEVER;
+	cfg->handoff = TR_HANDOFF_TLSHD;
 	cfg->grace_ms = TR_DEFAULT_GRACE_MS;
 	strcpy(cfg->truststore, TR_DEFAULT_TRUSTSTORE);
 	cfg->nvme.trsvcid = TR_DEFAULT_NVME_TRSVCID;

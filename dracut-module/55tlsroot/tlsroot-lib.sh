@@ -210,8 +210,7 @@ tlsroot_tlshd_handoff_setup() {
 		echo "[authenticate.client]"
 		[ -z "$_tr_trust" ] || echo "$_tr_trust"
 	} >/run/tlsroot/tlshd.conf &&
-		printf '%s\n' 'TLSROOT_TLSHD_ARGS="-c /run/tlsroot/tlshd.conf"' \
-			"TLSROOT_HANDOFF=${TLSROOT_HANDOFF:-tlshd}" >/run/tlsroot/tlshd.env &&
+		echo "TLSROOT_HANDOFF=${TLSROOT_HANDOFF:-tlshd}" >/run/tlsroot/tlshd.env &&
 		mkdir -p /run/systemd/system/tlshd.service.d &&
 		cp "$TLSROOT_TLSHD_DROPIN" /run/systemd/system/tlshd.service.d/tlsroot.conf &&
 		cp "$TLSROOT_TLSHD_CONFINE" /run/systemd/system/tlshd.service.d/tlsroot-confine.conf &&

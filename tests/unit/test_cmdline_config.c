@@ -50,7 +50,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.tpm_timeout_s, TR_DEFAULT_TPM_TIMEOUT_S);
 	assert_int_equal(cfg.lock_pcr, TR_DEFAULT_LOCK_PCR);
 	assert_int_equal(cfg.grace_ms, TR_DEFAULT_GRACE_MS);
-	assert_int_equal(cfg.handoff, TR_HANDOFF_NEVER);
+	assert_int_equal(cfg.handoff, TR_HANDOFF_TLSHD);
 	assert_int_equal(cfg.debug, 0);
 	assert_string_equal(cfg.truststore, TR_DEFAULT_TRUSTSTORE);
 	assert_int_equal(cfg.nvme.trsvcid, 4420);
@@ -63,10 +63,10 @@ static void test_defaults(void **state)
 static void test_last_occurrence_wins(void **state)
 {
 	expect_ok("rd.tlsroot.grace_ms=500 rd.tlsroot.grace_ms=700 "
-		  "rd.tlsroot.handoff=never rd.tlsroot.handoff=tlshd "
+		  "rd.tlsroot.handoff=tlshd rd.tlsroot.handoff=never "
 		  "root=/dev/sda root=" "nfs4:s:/p:xprtsec=tls");
 	assert_int_equal(cfg.grace_ms, 700);
-	assert_int_equal(cfg.handoff, TR_HANDOFF_TLSHD);
+	assert_int_equal(cfg.handoff, TR_HANDOFF_NEVER);
 	assert_int_equal(cfg.root_kind, TR_ROOT_NFS);
 	expect_ok("root=nfs4:s:/p:xprtsec=tls root=/dev/sda");
 	assert_int_equal(cfg.root_kind, TR_ROOT_NONE);

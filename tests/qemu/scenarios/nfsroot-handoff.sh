@@ -7,5 +7,5 @@ host_run() { # payload label
 	nr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
 	# printk.devkmsg=on: tlshd's log lines (stderr to /dev/kmsg) are
 	# counted, so none may be dropped by the kernel's rate limit.
-	nr_expect_root "nfsroot-handoff-$2" "$2" systemd mtls "tb.handoff=1 rd.tlsroot.handoff=tlshd printk.devkmsg=on"
+	nr_expect_root "nfsroot-handoff-$2" "$2" systemd mtls "tb.handoff=1 printk.devkmsg=on"
 }
