@@ -27,7 +27,7 @@ pr_disk() { # dir initrd
 # pr_result VM TRANSPORT MODE OUTCOME RECOVERY DETAIL: the bench's line.
 pr_result() {
 	printf 'fault=%s transport=%s agent=%s outcome=%s recovery_ms=%s detail=%s\n' \
-		"outage30s+pressure" "$2" "$3" "$4" "$5" "$(echo "$6" | tr '\n' ' ' | cut -c1-300)" \
+		"outage30s+pressure" "$2" "$3" "$4" "$5" "$(echo "$6" | tr '\n' ' ' | sed 's/ *$//' | cut -c1-300)" \
 		>"$TB_RUN/fault-$1.result"
 }
 
