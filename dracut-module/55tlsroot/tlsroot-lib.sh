@@ -142,6 +142,18 @@ tlsroot_wait_agent() { # [pid]
 	done
 }
 
+# Until the agent listens, a boot has died (dracut's .die) or the TPM's
+# time plus 30 s has passed: the NFS netroot hook's wait for the unseal
+# and agent units, which no longer hold the initqueue back.
+tlsroot_wait_ready() {
+	_tr_i=0
+	while [ ! -S "$TLSROOT_SOCKET" ] && [ ! -e /run/initramfs/.die ] &&
+		[ $_tr_i -lt $(((${TLSROOT_TPM_TIMEOUT:-60} + 30) * 10)) ]; do
+		_tr_i=$((_tr_i + 1))
+		sleep 0.1
+	done
+}
+
 # Kernels whose NFS client has cert_serial= create the .nfs keyring;
 # tlsroot unseal falls back to its stand-in keyring elsewhere.
 tlsroot_identity_options() { # name -> "cert_serial=N privkey_serial=N" or nothing
