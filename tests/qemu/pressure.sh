@@ -60,6 +60,9 @@ pr_run() {
 		{ echo "FAIL setup: the host disk for the client (tlsroot-pressure, initrd)"; return; }
 	NR_QEMU_EXTRA=(-drive "file=$disk,if=virtio,format=raw,readonly=on")
 	local extra="tb.pressure=$mode tb.pressure.disk=$(stat -c %s "$disk")"
+	# The configuration that promises to survive reclaim: the agent keeps
+	# every handshake (see rd.tlsroot.handoff in tlsroot.cmdline(7)).
+	[ "$mode" = agent ] && extra="$extra rd.tlsroot.handoff=never"
 	if [ "$transport" = nfs ]; then
 		nr_boot "$vm" "$label" "$d/initrd-systemd.img" 600 "$(nr_append "$label" mtls $extra)"
 	else
