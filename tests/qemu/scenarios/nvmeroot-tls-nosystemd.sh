@@ -1,6 +1,8 @@
 DESC="NVMe/TCP root over TLS from the initramfs without systemd (dracut --omit systemd)"
-DEFAULT_KERNELS=k7  # k612 in make check: nvmeroot-outage reboots through this initramfs (time budget)
 KERNELS="k7 k612"
+# Not in make check: nvmeroot-outage's reboot goes through this initramfs
+# with the same checks on both kernels (time budget). Run it by name.
+DEFAULT=no
 TIMEOUT=1200
 . "$TB_HERE/nvmeroot.sh"
 host_run() { # payload label
