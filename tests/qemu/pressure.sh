@@ -31,25 +31,34 @@ pr_result() {
 		>"$TB_RUN/fault-$1.result"
 }
 
-# The shutdown on the console after the verdict (NFS, agent mode): the
-# hook saw the root unmounted with the agent (the pid the verdict named)
-# alive, and the kernel powered off within 120 s of the request.
-pr_check_shutdown() { # log
-	local log=$1 pid hook t0 t1
+# The shutdown on the console after the verdict (agent mode), and the
+# kernel's power-off within 120 s of the request. NFS: dracut's exitrd
+# unmounted the root with the agent (the pid the verdict named) alive, as
+# the 55tlsroot shutdown hook says. NVMe: the root, remounted read-only by
+# systemd-shutdown, with the agent alive, as the verdict's system-shutdown
+# hook says right before power-off.
+pr_check_shutdown() { # log transport
+	local log=$1 pid hook want t0 t1 what
 	pid=$(tr -d '\r' <"$log" | sed -n 's/^TLSROOT-SHUTDOWN: agent pid \([0-9]*\);.*/\1/p' | head -n1)
-	hook=$(tr -d '\r' <"$log" | grep -a -m1 'tlsroot: shutdown: ' | sed 's/^\[ *[0-9.]*\] //')
+	[ -n "$pid" ] || { echo "no TLSROOT-SHUTDOWN line (agent pid) from the verdict"; return 1; }
+	if [ "$2" = nfs ]; then
+		hook=$(tr -d '\r' <"$log" | grep -a -m1 'tlsroot: shutdown: ' | sed 's/^\[ *[0-9.]*\] //')
+		want="tlsroot: shutdown: the root is unmounted; agent pid $pid alive, stopping it"
+		what="root unmounted in the exitrd"
+		[ -n "$hook" ] || { echo "no line from the 55tlsroot shutdown hook: the exitrd did not run ($(tr -d '\r' <"$log" | grep -a -m1 -iE 'initramfs|dracut-shutdown' | cut -c1-160))"; return 1; }
+	else
+		hook=$(tr -d '\r' <"$log" | grep -a -m1 'tlsroot-test: final: ' | sed 's/^\[ *[0-9.]*\] //')
+		want="tlsroot-test: final: root ro, agent pid $pid alive"
+		what="root read-only at the last step of systemd-shutdown"
+		[ -n "$hook" ] || { echo "no line from the system-shutdown hook: systemd-shutdown did not reach it ($(tr -d '\r' <"$log" | grep -a -iE 'remount|unmount' | tail -n1 | cut -c1-160))"; return 1; }
+	fi
+	[ "$hook" = "$want" ] || { echo "shutdown: '$hook' (want: '$want')"; return 1; }
 	t0=$(tr -d '\r' <"$log" | sed -n 's/^\[ *\([0-9.]*\)\] tlsroot-test: poweroff requested.*/\1/p' | head -n1)
 	t1=$(tr -d '\r' <"$log" | sed -n 's/^\[ *\([0-9.]*\)\] reboot: Power down.*/\1/p' | head -n1)
-	[ -n "$pid" ] || { echo "no TLSROOT-SHUTDOWN line (agent pid) from the verdict"; return 1; }
-	[ -n "$hook" ] || { echo "no line from the 55tlsroot shutdown hook: the exitrd did not run ($(tr -d '\r' <"$log" | grep -a -m1 -iE 'initramfs|dracut-shutdown' | cut -c1-160))"; return 1; }
-	case $hook in
-	"tlsroot: shutdown: the root is unmounted; agent pid $pid alive, stopping it") ;;
-	*) echo "shutdown hook: '$hook' (want: root unmounted, agent pid $pid alive)"; return 1 ;;
-	esac
 	[ -n "$t0" ] && [ -n "$t1" ] || { echo "no power-off on the console (request at ${t0:-?} s, 'reboot: Power down' at ${t1:-?})"; return 1; }
 	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 120) }' ||
 		{ echo "power-off took $t0 -> $t1 s (bound 120 s)"; return 1; }
-	echo "shutdown: root unmounted in the exitrd with the agent (pid $pid) alive, power-off $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s after the request"
+	echo "shutdown: $what with the agent (pid $pid) alive, power-off $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s after the request"
 }
 
 # pr_run VM LABEL TRANSPORT MODE: one boot; prints "PASS|FAIL reason".
@@ -94,8 +103,8 @@ pr_run() {
 	# A stalled baseline: how long the root stayed away, and where tlshd waits.
 	local detail=${res#PASS }
 	pr_result "$vm" "$transport" "$who" "$outcome" "${rec:--}" "$detail"
-	if [ "$mode" = agent ] && [ "$transport" = nfs ]; then
-		sd=$(pr_check_shutdown "$log") || { echo "FAIL $sd [log: $log]"; return; }
+	if [ "$mode" = agent ]; then
+		sd=$(pr_check_shutdown "$log" "$transport") || { echo "FAIL $sd [log: $log]"; return; }
 		detail="$detail; $sd"
 	fi
 	echo "PASS outcome=$outcome recovery_ms=${rec:--} $(echo "$line" | grep -o 'hog_mib=[0-9]* min_avail_mib=[0-9]*'); $detail"

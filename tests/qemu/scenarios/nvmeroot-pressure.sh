@@ -1,4 +1,4 @@
-DESC="NVMe/TCP root (TLS PSK), agent active (rd.tlsroot.handoff=never): memory filled to just short of OOM, caches dropped every second, no swap, target TLS port off 30 s (queues reset); the root recovers, a write issued during the outage reads back intact (O_DIRECT), the agent never touched the root"
+DESC="NVMe/TCP root (TLS PSK), agent active (rd.tlsroot.handoff=never): memory filled to just short of OOM, caches dropped every second, no swap, target TLS port off 30 s (queues reset); the root recovers, a write issued during the outage reads back intact (O_DIRECT), the agent never touched the root; then poweroff: systemd-shutdown remounts the root read-only with the agent alive (a system-shutdown hook reports both), power-off within 120 s"
 KERNELS="k7"
 TIMEOUT=900
 . "$TB_HERE/nvmeroot.sh"
