@@ -1,5 +1,6 @@
 DESC="NVMe/TCP root (TLS PSK), agent active (rd.tlsroot.handoff=never): memory filled to just short of OOM, caches dropped every second, no swap, target TLS port off 30 s (queues reset); the root recovers, a write issued during the outage reads back intact (O_DIRECT), the agent never touched the root; then poweroff: systemd-shutdown remounts the root read-only with the agent alive (a system-shutdown hook reports both), power-off within 120 s"
-KERNELS="k7"
+KERNELS="k7 k612"
+DEFAULT_KERNELS=k7  # k612 by name (time budget)
 TIMEOUT=900
 . "$TB_HERE/nvmeroot.sh"
 . "$TB_HERE/pressure.sh"
