@@ -6,9 +6,9 @@
 # tlshd then runs with RootDirectory= on this tree: its binary, every
 # library ldd lists, the dynamic loader, its configuration, the trust
 # anchors (as /etc/tlsroot/tlshd.conf and ca.pem) and the few /etc files
-# glibc and gnutls read, all on the tmpfs /run. A handshake child forked while the network root waits for that
-# very handshake then neither opens a file nor faults in a code page from
-# the root (tmpfs pages are never written back or dropped; the fleet has
+# glibc and gnutls read, all on the tmpfs /run. A handshake child forked
+# while the network root waits for that very handshake then neither opens
+# a file nor faults in a code page from the root (tmpfs pages are never written back or dropped; the fleet has
 # no swap). See tlsroot.dracut(7), "tlshd on a TLS root".
 #
 # Built in a temporary directory and renamed into place, so a restart of

@@ -221,3 +221,23 @@ tb_nvme_read_marker() {
 	done
 	return 1
 }
+
+# tb_timed_nvme_connect ARGS...: an NVMe/TCP connect with TLS and ARGS;
+# its wall time in TB_CONNECT_MS. The caller disconnects. (Benchmarks.)
+tb_timed_nvme_connect() {
+	local s e
+	s=$(date +%s%N)
+	tb_nvme_connect --tls "$@" >/dev/null 2>/tmp/connect.err ||
+		tb_fail "NVMe connect --tls $* failed: $(cat /tmp/connect.err)"
+	e=$(date +%s%N)
+	TB_CONNECT_MS=$(( (e - s) / 1000000 ))
+}
+
+# tb_stop_bench_agent tlshd|tlsroot PID: end a benchmark's round; the
+# agent must have failed no handshake.
+tb_stop_bench_agent() {
+	case $1 in
+	tlshd) kill "$2"; sleep 1 ;;
+	tlsroot) tlsroot agent status; tb_agent_no_failures; tb_stop_agent ;;
+	esac
+}

@@ -39,12 +39,9 @@ guest() {
 				if (r in start) { printf "BENCH: %s service_ms %.3f\n", a, (ts - start[r]) * 1000; delete start[r] } }
 		' $t/trace
 		for i in 1 2 3; do
-			s=$(date +%s%N)
-			tb_nvme_connect --tls --nr-io-queues=4 --nr-write-queues=4 >/dev/null ||
-				tb_fail "$agent: 8-queue NVMe connect failed"
-			e=$(date +%s%N)
+			tb_timed_nvme_connect --nr-io-queues=4 --nr-write-queues=4
 			q=$(dmesg | grep -o 'creating [0-9]* I/O queues' | tail -n1 | awk '{print $2}')
-			echo "BENCH: $agent nvme8_connect_ms $(( (e - s) / 1000000 )) queues=$q"
+			echo "BENCH: $agent nvme8_connect_ms $TB_CONNECT_MS queues=$q"
 			nvme disconnect -n "$TB_SUBNQN" >/dev/null
 			sleep 1
 		done
@@ -55,10 +52,7 @@ guest() {
 		echo "BENCH: $agent rss_kib $rss"
 		echo "BENCH: $agent locked_kib $ram"
 		echo "BENCH: $agent locked_vm_kib $lck"
-		case $agent in
-		tlshd) kill "$pid"; sleep 1 ;;
-		tlsroot) tlsroot agent status; tb_agent_no_failures; tb_stop_agent ;;
-		esac
+		tb_stop_bench_agent "$agent" "$pid"
 	done
 	tb_pass "benchmark done"
 }

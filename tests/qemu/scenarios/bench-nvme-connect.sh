@@ -43,21 +43,15 @@ guest() {
 				8) opts="--nr-io-queues=4 --nr-write-queues=4" ;;
 				*) opts="--nr-io-queues=$q" ;;
 				esac
-				s=$(date +%s%N)
 				# shellcheck disable=SC2086
-				tb_nvme_connect --tls $opts >/dev/null 2>/tmp/connect.err ||
-					tb_fail "$agent: $q-queue NVMe connect failed: $(cat /tmp/connect.err)"
-				e=$(date +%s%N)
+				tb_timed_nvme_connect $opts
 				got=$(dmesg | sed -n 's/.*mapped \([0-9]*\)\/\([0-9]*\)\/\([0-9]*\) default.*/\1 \2 \3/p' | tail -n1 | awk '{print $1 + $2 + $3}')
-				echo "BENCH: $agent q$q connect_ms $(( (e - s) / 1000000 )) io_queues=$got"
+				echo "BENCH: $agent q$q connect_ms $TB_CONNECT_MS io_queues=$got"
 				nvme disconnect -n "$TB_SUBNQN" >/dev/null
 				sleep 0.5
 			done
 		done
-		case $agent in
-		tlshd) kill "$pid"; sleep 1 ;;
-		tlsroot) tlsroot agent status; tb_agent_no_failures; tb_stop_agent ;;
-		esac
+		tb_stop_bench_agent "$agent" "$pid"
 	done
 	tb_pass "benchmark done"
 }
