@@ -1,12 +1,14 @@
 # Host side of the memory-pressure outage scenarios (sourced by
-# scenarios/{nfs,nvme}root-pressure*.sh after nfsroot.sh or nvmeroot.sh).
-# One boot of the network root with tb.pressure=agent|baseline: the verdict
-# on the root (guest/nfsroot-root/tlsroot-pressure-verdict) runs the static
+# scenarios/{nfs,nvme}root-pressure.sh after nfsroot.sh or nvmeroot.sh).
+# One boot of the network root with tb.pressure=agent|both: the verdict on
+# the root (guest/nfsroot-root/tlsroot-pressure-verdict) runs the static
 # driver guest/tlsroot-pressure.c, built here and handed over on a
 # read-only virtio disk (a tar, also holding the boot's initramfs for
-# dracut's exitrd at shutdown).
+# dracut's exitrd at shutdown); with "both", a second round in the same
+# boot is the baseline (stock tlshd, agent frozen), then the rescue.
 #
-# Each boot leaves one line for bench/faults in $TB_RUN/fault-<vm>.result:
+# Each round leaves one line for bench/faults in $TB_RUN/fault-<vm>.result
+# (the agent's) and $TB_RUN/fault-<vm>-baseline.result:
 #   fault=… transport=… agent=tlsroot|baseline outcome=… recovery_ms=… detail=…
 
 PR_OUTAGE="30 s server outage, memory at the edge of OOM, caches dropped"
@@ -27,7 +29,7 @@ pr_disk() { # dir initrd
 # pr_result VM TRANSPORT MODE OUTCOME RECOVERY DETAIL: the bench's line.
 pr_result() {
 	printf 'fault=%s transport=%s agent=%s outcome=%s recovery_ms=%s detail=%s\n' \
-		"outage30s+pressure" "$2" "$3" "$4" "$5" "$(echo "$6" | tr '\n' ' ' | sed 's/ *$//' | cut -c1-300)" \
+		"outage30s+pressure" "$2" "$3" "$4" "$5" "$(echo "$6" | tr '\n' ' ' | sed 's/ *$//' | cut -c1-600)" \
 		>"$TB_RUN/fault-$1.result"
 }
 
@@ -61,51 +63,60 @@ pr_check_shutdown() { # log transport
 	echo "shutdown: $what with the agent (pid $pid) alive, power-off $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s after the request"
 }
 
+# The outcome line N (1: the agent's round, 2: the baseline's) of a log.
+pr_outcome_line() { # log n
+	tr -d '\r' <"$1" | grep -a '^TLSROOT-PRESSURE: outcome=' | sed -n "$2p"
+}
+pr_field() { # line name
+	echo "$1" | sed -n "s/.*\b$2=\([-a-z0-9]*\).*/\1/p"
+}
+
 # pr_run VM LABEL TRANSPORT MODE: one boot; prints "PASS|FAIL reason".
+# MODE agent: the agent's round; both: then the baseline's round (stock
+# tlshd, agent frozen) and the rescue, in the same boot.
 pr_run() {
-	local vm=$1 label=$2 transport=$3 mode=$4 d disk log rc line res outcome rec sd
+	local vm=$1 label=$2 transport=$3 mode=$4 d disk log rc line res sd base rescue
 	d=$(nr_dir "$label")
 	disk=$(pr_disk "$d" "$([ "$transport" = nfs ] && echo "$d/initrd-systemd.img")") ||
 		{ echo "FAIL setup: the host disk for the client (tlsroot-pressure, initrd)"; return; }
 	NR_QEMU_EXTRA=(-drive "file=$disk,if=virtio,format=raw,readonly=on")
-	local extra="tb.pressure=$mode tb.pressure.disk=$(stat -c %s "$disk")"
-	# The configuration that promises to survive reclaim: the agent keeps
-	# every handshake (see rd.tlsroot.handoff in tlsroot.cmdline(7)).
-	[ "$mode" = agent ] && extra="$extra rd.tlsroot.handoff=never"
+	# rd.tlsroot.handoff=never: the configuration that promises to survive
+	# reclaim; the agent keeps every handshake (tlsroot.cmdline(7)).
+	local extra="tb.pressure=$mode tb.pressure.disk=$(stat -c %s "$disk") rd.tlsroot.handoff=never"
 	if [ "$transport" = nfs ]; then
-		nr_boot "$vm" "$label" "$d/initrd-systemd.img" 600 "$(nr_append "$label" mtls $extra)"
+		nr_boot "$vm" "$label" "$d/initrd-systemd.img" 800 "$(nr_append "$label" mtls $extra)"
 	else
-		nvr_boot "$vm" "$label" systemd 600 testbed.nvme=pressure $extra
+		nvr_boot "$vm" "$label" systemd 800 testbed.nvme=pressure $extra
 	fi
 	rc=$?
 	NR_QEMU_EXTRA=()
 	nr_stop_pids
 	log=$(tb_vm_log "$vm")
 	res=$(tr -d '\r' <"$log" | grep -a -m1 '^TLSROOT-RESULT: ' | cut -c17-)
-	line=$(tr -d '\r' <"$log" | grep -a -m1 '^TLSROOT-PRESSURE: outcome=')
-	outcome=$(echo "$line" | sed -n 's/.*outcome=\([a-z]*\).*/\1/p')
-	rec=$(echo "$line" | sed -n 's/.*recovery_ms=\([-0-9]*\).*/\1/p')
-	local who=tlsroot
-	[ "$mode" = baseline ] && who=baseline
+	line=$(pr_outcome_line "$log" 1)
+	base=$(pr_outcome_line "$log" 2)
+	rescue=$(tr -d '\r' <"$log" | grep -a -m1 '^TLSROOT-PRESSURE: rescue ')
+	[ "$mode" = both ] && [ -n "$base" ] &&
+		pr_result "$vm-baseline" "$transport" baseline "$(pr_field "$base" outcome)" "$(pr_field "$base" recovery_ms)" \
+			"$(tr -d '\r' <"$log" | sed -n 's/^TLSROOT-PRESSURE: baseline: //p' | head -n1)${rescue:+; ${rescue#TLSROOT-PRESSURE: }}"
 	if [ $rc -ne 0 ] && [ -z "$res" ]; then
-		pr_result "$vm" "$transport" "$who" "setup-failed" - "no verdict (VM still running after 600 s)"
-		echo "FAIL no verdict: the VM ran past 600 s (last mark: $(grep -a '^TLSROOT-MARK: ' "$log" | tail -n1 | cut -c15- | tr -d '\r')) [log: $log]"
+		pr_result "$vm" "$transport" tlsroot "setup-failed" - "no verdict (VM still running after 800 s)"
+		echo "FAIL no verdict: the VM ran past 800 s (last mark: $(grep -a '^TLSROOT-MARK: ' "$log" | tail -n1 | cut -c15- | tr -d '\r')) [log: $log]"
 		return
 	fi
 	case $res in
 	PASS*) ;;
 	*)
-		pr_result "$vm" "$transport" "$who" "${outcome:-failed}" "${rec:--}" "$res"
+		pr_result "$vm" "$transport" tlsroot "$(pr_field "$line" outcome | grep . || echo failed)" "$(pr_field "$line" recovery_ms | grep . || echo -)" "$res"
 		echo "FAIL ${res#FAIL }$(grep -a -m1 -E 'dracut: FATAL|Kernel panic' "$log" | tr -d '\r' | cut -c1-200) (last mark: $(grep -a '^TLSROOT-MARK: ' "$log" | tail -n1 | cut -c15- | tr -d '\r')) [log: $log]"
 		return ;;
 	esac
-	[ -n "$outcome" ] || { echo "FAIL the verdict passed without a TLSROOT-PRESSURE outcome line [log: $log]"; return; }
-	# A stalled baseline: how long the root stayed away, and where tlshd waits.
-	local detail=${res#PASS }
-	pr_result "$vm" "$transport" "$who" "$outcome" "${rec:--}" "$detail"
-	if [ "$mode" = agent ]; then
-		sd=$(pr_check_shutdown "$log" "$transport") || { echo "FAIL $sd [log: $log]"; return; }
-		detail="$detail; $sd"
+	[ -n "$line" ] || { echo "FAIL the verdict passed without a TLSROOT-PRESSURE outcome line [log: $log]"; return; }
+	if [ "$mode" = both ] && { [ -z "$base" ] || [ -z "$rescue" ]; }; then
+		echo "FAIL the verdict passed without the baseline's outcome and rescue lines [log: $log]"
+		return
 	fi
-	echo "PASS outcome=$outcome recovery_ms=${rec:--} $(echo "$line" | grep -o 'hog_mib=[0-9]* min_avail_mib=[0-9]*'); $detail"
+	pr_result "$vm" "$transport" tlsroot "$(pr_field "$line" outcome)" "$(pr_field "$line" recovery_ms)" "${res#PASS }"
+	sd=$(pr_check_shutdown "$log" "$transport") || { echo "FAIL $sd [log: $log]"; return; }
+	echo "PASS outcome=$(pr_field "$line" outcome) recovery_ms=$(pr_field "$line" recovery_ms) $(echo "$line" | grep -o 'hog_mib=[0-9]* min_avail_mib=[0-9]*')${base:+; baseline: outcome=$(pr_field "$base" outcome), rescue: $(pr_field "$rescue" outcome) in $(pr_field "$rescue" recovery_ms) ms}; ${res#PASS }; $sd"
 }

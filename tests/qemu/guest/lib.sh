@@ -241,3 +241,27 @@ tb_stop_bench_agent() {
 	tlsroot) tlsroot agent status; tb_agent_no_failures; tb_stop_agent ;;
 	esac
 }
+
+# tb_client_root_quiet DIR: make the client root tree DIR (NFS export or
+# NVMe namespace) boot short and leave the network as the initramfs made
+# it: no daemons the verdicts do not use, and not a first boot. An empty
+# machine-id makes systemd treat every boot as the first (presets applied
+# to all units, first-boot units), and stamps older than /usr rerun
+# ldconfig and the journal catalog on every boot, over the network root.
+tb_client_root_quiet() {
+	local t=$1 u
+	for u in nfs-server.service nvmf-autoconnect.service \
+		nvmefc-boot-connections.service rpcbind.service rpcbind.socket \
+		apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer \
+		e2scrub_all.timer e2scrub_reap.service fstrim.timer \
+		getty@tty1.service serial-getty@ttyS0.service systemd-networkd.service \
+		systemd-timesyncd.service nfs-blkmap.service \
+		systemd-logind.service systemd-user-sessions.service \
+		dbus.service dbus.socket; do
+		ln -sf /dev/null "$t/etc/systemd/system/$u"
+	done
+	echo 5f3c9a27d1e84b06a2c7e9f04b1d8c63 >"$t/etc/machine-id"
+	touch "$t/etc/.updated" "$t/var/.updated"
+	ln -sf /usr/lib/systemd/system/multi-user.target "$t/etc/systemd/system/default.target"
+	echo client >"$t/etc/hostname"
+}

@@ -7,6 +7,7 @@
 # COMPOUND count on the console whenever it changes, so that the host can
 # tell that a stopped boot sent no NFS request at all.
 set -u
+. /tlsroot-test/lib.sh
 src=/tlsroot-test/nfsroot
 i=11
 for e in mtls:vdb:mtls tls:vdc:tls plain:vdd:none; do
@@ -37,17 +38,7 @@ for e in mtls:vdb:mtls tls:vdc:tls plain:vdd:none; do
 		'After=tlsroot-test-early.service' '[Service]' \
 		'ExecStartPre=-/bin/sed -i s/^loglevel=0/loglevel=1/ /run/tlsroot/tlshd.conf' \
 		>$t/etc/systemd/system/tlshd.service.d/00-tlsroot-test.conf
-	# Keep the client's boot short and its network untouched.
-	for u in nfs-server.service nvmf-autoconnect.service \
-		nvmefc-boot-connections.service rpcbind.service rpcbind.socket \
-		apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer \
-		e2scrub_all.timer e2scrub_reap.service fstrim.timer \
-		getty@tty1.service serial-getty@ttyS0.service systemd-networkd.service \
-		systemd-timesyncd.service nfs-blkmap.service; do
-		ln -sf /dev/null $t/etc/systemd/system/$u
-	done
-	ln -sf /usr/lib/systemd/system/multi-user.target $t/etc/systemd/system/default.target
-	echo client >$t/etc/hostname
+	tb_client_root_quiet $t
 	mkdir -p $t/var/lib/tlsroot-test
 	echo "$t *(rw,sync,no_subtree_check,no_root_squash,insecure,xprtsec=$sec,fsid=$i)" >>/etc/exports
 	i=$((i + 1))

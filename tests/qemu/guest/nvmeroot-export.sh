@@ -28,17 +28,7 @@ mkdir -p $t/etc/systemd/system/tlshd.service.d
 printf '%s\n' '[Unit]' 'ConditionKernelCommandLine=tb.handoff=1' '[Service]' \
 	'ExecStartPre=-/bin/sed -i s/^loglevel=0/loglevel=1/ /run/tlsroot/tlshd.conf' \
 	>$t/etc/systemd/system/tlshd.service.d/00-tlsroot-test.conf
-# A short boot with the network left as the initramfs made it.
-for u in nfs-server.service nvmf-autoconnect.service \
-	nvmefc-boot-connections.service rpcbind.service rpcbind.socket \
-	apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer \
-	e2scrub_all.timer e2scrub_reap.service fstrim.timer \
-	getty@tty1.service serial-getty@ttyS0.service systemd-networkd.service \
-	systemd-timesyncd.service nfs-blkmap.service; do
-	ln -sf /dev/null $t/etc/systemd/system/$u
-done
-ln -sf /usr/lib/systemd/system/multi-user.target $t/etc/systemd/system/default.target
-echo client >$t/etc/hostname
+tb_client_root_quiet $t
 mkdir -p $t/var/lib/tlsroot-test
 umount $t || { echo "nvmeroot-export: cannot unmount $dev"; exit 1; }
 

@@ -3,10 +3,14 @@
  * tlsroot-pressure: the client side of the memory-pressure outage
  * scenarios (tests/qemu/scenarios/, the *-pressure ones). Test bed only.
  *
- *   tlsroot-pressure MODE FILE TOKEN MARGIN_MIB CTL_CMD OUTAGE_S WAIT_S
+ *   tlsroot-pressure agent FILE TOKEN MARGIN_MIB CTL_CMD OUTAGE_S WAIT_S
+ *   tlsroot-pressure baseline FILE TOKEN MARGIN_MIB CTL_CMD OUTAGE_S WAIT_S AGENT_PID
  *
- * MODE agent|baseline: what a root that does not come back means (agent:
- * FAIL; baseline: an outcome to record). FILE is a file on the network
+ * agent: the tlsroot agent serves; a root that does not come back is a
+ * FAIL. baseline: stock tlshd serves while the agent (AGENT_PID) is
+ * frozen with SIGSTOP; whatever happens is an outcome to record, and then
+ * the rescue: every tlshd process is killed and the agent thawed, under
+ * the same pressure, and the root must come back. FILE is a file on the network
  * root, written while the server is away. CTL_CMD goes to the server's
  * control port (a self-timed outage of OUTAGE_S seconds, e.g.
  * "link-outage 30"). WAIT_S bounds the wait for the root after the
@@ -20,8 +24,10 @@
  * process writes and fsyncs TOKEN into FILE during the outage. If the root
  * is back, it reads FILE back with O_DIRECT and after drop_caches, prints
  * TLSROOT-PRESSURE: outcome=recovered … and exits 0. Otherwise it
- * prints the state of every tlshd process, the verdict line, and powers
- * the machine off itself (sync or a shell would block on the root).
+ * prints the state of every tlshd process and (agent) the verdict line
+ * and powers the machine off itself (sync or a shell would block on the
+ * root), or (baseline) the outcome, then the rescue's line
+ * TLSROOT-PRESSURE: rescue outcome=recovered … and exits 0.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -31,6 +37,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +55,7 @@
 #define MIB (1024L * 1024L)
 #define STEP_BIG (16 * MIB)
 #define STEP_SMALL (4 * MIB)
+#define RESCUE_S 120
 
 struct ctx {
 	const char *mode;
@@ -80,6 +88,9 @@ static void say(const char *fmt, ...)
 	if (n > (int)sizeof(buf) - 2)
 		n = sizeof(buf) - 2;
 	buf[n++] = '\n';
+	/* fd 3, if the caller opened it: a copy on /run for its checks. */
+	if (strncmp(buf, "TLSROOT-PRESSURE:", 17) == 0 && write(3, buf, n) < 0 && errno != EBADF)
+		return;
 	if (write(STDOUT_FILENO, buf, n) < 0)
 		return;
 }
@@ -271,6 +282,44 @@ static int report_tlshd(struct ctx *c, char *summary, size_t size)
 	return children;
 }
 
+/* SIGKILL every tlshd process (the rescue); returns how many. */
+static int kill_tlshd(struct ctx *c)
+{
+	char path[300], comm[64];
+	int dfd = dup(c->proc_fd), n = 0;
+	struct dirent *de;
+	DIR *d;
+
+	if (dfd < 0 || !(d = fdopendir(dfd)))
+		fail("pressure: cannot list /proc for the rescue");
+	rewinddir(d);
+	while ((de = readdir(d))) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "%s/comm", de->d_name);
+		if (proc_read(c, path, comm, sizeof(comm)) || strncmp(comm, "tlshd", 5))
+			continue;
+		if (kill(atoi(de->d_name), SIGKILL) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Keep the pressure on while waiting for the writer's report. */
+static int wait_writer(struct ctx *c, int done_fd, long until_ms)
+{
+	struct pollfd pfd = { .fd = done_fd, .events = POLLIN };
+
+	while (now_ms() < until_ms) {
+		drop_caches(c);
+		grow_hog(c);
+		if (poll(&pfd, 1, 1000) > 0)
+			return 1;
+	}
+	return poll(&pfd, 1, 0) > 0;
+}
+
 static void writer(int wfd, int go_fd, int done_fd, const char *token)
 {
 	char text[256], b;
@@ -312,18 +361,63 @@ static void verify(struct ctx *c, int wfd, int dfd, const char *token)
 	free(buf);
 }
 
+static void check_oom(struct ctx *c, long oom0)
+{
+	long oom1 = read_field(c->vmstat_fd, "oom_kill");
+
+	if (oom1 > oom0)
+		fail("pressure setup: the OOM killer fired %ld times: the hog went past the margin", oom1 - oom0);
+}
+
+/* The writer's report (r: errno, completion time), then the read-back. */
+static void collect(struct ctx *c, int done_fd, int wfd, int dfd, const char *token,
+		    pid_t writer_pid, long r[2])
+{
+	if (read(done_fd, r, 2 * sizeof(long)) != 2 * sizeof(long))
+		fail("pressure: lost the writer's report");
+	waitpid(writer_pid, NULL, 0);
+	if (r[0])
+		fail("the write issued during the outage failed after the server's return: %s", strerror((int)r[0]));
+	verify(c, wfd, dfd, token);
+}
+
+/*
+ * After the baseline: tlshd killed, the agent thawed, under the same
+ * pressure. DONE_FD < 0: the root is already back, only hand it over.
+ */
+static void rescue(struct ctx *c, pid_t agent, int done_fd, int wfd, int dfd,
+		   const char *token, pid_t writer_pid)
+{
+	int killed = kill_tlshd(c);
+	long t0, r[2];
+
+	if (kill(agent, SIGCONT))
+		fail("pressure: cannot thaw the agent (pid %d): %s", (int)agent, strerror(errno));
+	t0 = now_ms();
+	if (done_fd < 0) {
+		say("TLSROOT-PRESSURE: rescue outcome=none-needed killed_tlshd=%d agent=%d thawed", killed, (int)agent);
+		return;
+	}
+	if (!wait_writer(c, done_fd, t0 + RESCUE_S * 1000L))
+		fail("the root did not come back within %d s after tlshd was killed (%d processes) and the tlsroot agent (pid %d) thawed",
+		     RESCUE_S, killed, (int)agent);
+	collect(c, done_fd, wfd, dfd, token, writer_pid, r);
+	say("TLSROOT-PRESSURE: rescue outcome=recovered recovery_ms=%ld killed_tlshd=%d agent=%d hog_mib=%ld min_avail_mib=%ld",
+	    r[1] - t0, killed, (int)agent, c->hog_mib, c->min_avail_mib);
+}
+
 int main(int argc, char **argv)
 {
 	struct ctx c = { .min_avail_mib = -1 };
 	int go[2], done[2], wfd, dfd, outage_s, wait_s, children;
-	long r[2], t_req, t_back, oom0, oom1, total, last_mark, avail;
+	long r[2], t_req, t_back, oom0, total, last_mark, avail;
 	char answer[256], summary[512];
 	struct pollfd pfd;
 	const char *file, *token;
-	pid_t pid;
+	pid_t pid, agent = 0;
 
-	if (argc != 8) {
-		fprintf(stderr, "usage: %s agent|baseline FILE TOKEN MARGIN_MIB CTL_CMD OUTAGE_S WAIT_S\n", argv[0]);
+	if (argc != 8 && argc != 9) {
+		fprintf(stderr, "usage: %s agent|baseline FILE TOKEN MARGIN_MIB CTL_CMD OUTAGE_S WAIT_S [AGENT_PID]\n", argv[0]);
 		return 2;
 	}
 	c.mode = argv[1];
@@ -333,9 +427,11 @@ int main(int argc, char **argv)
 	c.margin_mib = atol(argv[4]);
 	outage_s = atoi(argv[6]);
 	wait_s = atoi(argv[7]);
-	if ((!c.baseline && strcmp(c.mode, "agent")) || c.margin_mib < 8 ||
-	    outage_s < 1 || wait_s < 1)
-		fail("pressure: bad arguments");
+	if (c.baseline && argc == 9)
+		agent = atoi(argv[8]);
+	if ((!c.baseline && (strcmp(c.mode, "agent") || argc != 8)) ||
+	    (c.baseline && agent <= 1) || c.margin_mib < 8 || outage_s < 1 || wait_s < 1)
+		fail("pressure: bad arguments (baseline needs the frozen agent's pid)");
 
 	c.drop_fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
 	c.meminfo_fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
@@ -393,26 +489,25 @@ int main(int argc, char **argv)
 			    (last_mark - t_req) / 1000, c.hog_mib, avail);
 		}
 	}
-	oom1 = read_field(c.vmstat_fd, "oom_kill");
-	if (oom1 > oom0)
-		fail("pressure setup: the OOM killer fired %ld times: the hog went past the margin", oom1 - oom0);
-
+	check_oom(&c, oom0);
 	if (poll(&pfd, 1, 0) <= 0) {
 		children = report_tlshd(&c, summary, sizeof(summary));
 		say("TLSROOT-PRESSURE: outcome=%s recovery_ms=- waited_s=%d hog_mib=%ld min_avail_mib=%ld",
 		    children ? "deadlocked" : "stalled", wait_s, c.hog_mib, c.min_avail_mib);
 		snprintf(answer, sizeof(answer), "%s: the root did not come back within %d s of the server's return%s%s",
-			 c.baseline ? "baseline (stock tlshd, agent stopped)" : "tlsroot",
+			 c.baseline ? "baseline (stock tlshd, agent frozen)" : "tlsroot",
 			 wait_s, children ? "; tlshd " : "", children ? summary : "");
-		finish(c.baseline ? "PASS" : "FAIL", answer);
+		if (!c.baseline)
+			finish("FAIL", answer);
+		say("TLSROOT-PRESSURE: baseline: %s", answer);
+		rescue(&c, agent, done[0], wfd, dfd, token, pid);
+		check_oom(&c, oom0);
+		return 0;
 	}
-	if (read(done[0], r, sizeof(r)) != sizeof(r))
-		fail("pressure: lost the writer's report");
-	waitpid(pid, NULL, 0);
-	if (r[0])
-		fail("the write issued during the outage failed after the server's return: %s", strerror((int)r[0]));
-	verify(&c, wfd, dfd, token);
+	collect(&c, done[0], wfd, dfd, token, pid, r);
 	say("TLSROOT-PRESSURE: outcome=recovered recovery_ms=%ld write_ms=%ld hog_mib=%ld min_avail_mib=%ld",
 	    r[1] - t_back, r[1] - t_req, c.hog_mib, c.min_avail_mib);
+	if (c.baseline)
+		rescue(&c, agent, -1, wfd, dfd, token, pid);
 	return 0;
 }

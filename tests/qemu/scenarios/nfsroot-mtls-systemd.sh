@@ -1,6 +1,9 @@
 DESC="NFS root over mTLS, systemd dracut initramfs, identity sealed in the VM's TPM: boots, rw, reconnects, no secret in the open"
 KERNELS="k7"
 TIMEOUT=900
+# By name: nfsroot-handoff-k7 boots the same way and runs the same root
+# checks before its own (suite time budget, issue 2).
+DEFAULT=no
 . "$TB_HERE/nfsroot.sh"
 host_run() { # payload label
 	nr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
