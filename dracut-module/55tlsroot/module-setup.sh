@@ -74,7 +74,7 @@ tlsroot_install_config() {
 		tlsroot_scan_file "$dracutsysrootdir$trust" trust
 		inst_simple "$dracutsysrootdir$trust" /etc/tlsroot/ca.pem
 	else
-		dwarn "55tlsroot: no trust anchor $dracutsysrootdir$trust; the agent will not start"
+		dwarn "55tlsroot: no trust anchor $dracutsysrootdir$trust; an NFS root will not boot, an NVMe/TCP root's agent serves PSK handshakes only"
 	fi
 }
 

@@ -17,13 +17,13 @@ unseal)
 	tlsroot_load_modules || die "$TLSROOT_FAIL"
 	tlsroot_unseal || die "$TLSROOT_FAIL"
 	;;
-check-unsealed)
+agent)
 	# The agent starts only after a successful unseal (Wants=, not
-	# Requires=, so that the switch_root isolate cannot stop it).
+	# Requires=, so that the switch_root isolate cannot stop it). Checked
+	# here rather than in an ExecStartPre= of its own: that was one more
+	# shell and dracut-lib.sh on the CPU the initqueue waits for.
 	[ -f "$TLSROOT_UNSEALED" ] ||
 		die "tlsroot: the identity was not unsealed (see tlsroot-unseal.service); not starting the agent"
-	;;
-agent)
 	echo $$ >/run/tlsroot/agent.pid
 	tlsroot_start_agent --exec || die "$TLSROOT_FAIL"
 	;;
@@ -31,7 +31,7 @@ wait-agent)
 	tlsroot_wait_agent "${MAINPID:-}" || die "$TLSROOT_FAIL"
 	;;
 *)
-	echo "usage: tlsroot-dracut unseal|check-unsealed|agent|wait-agent" >&2
+	echo "usage: tlsroot-dracut unseal|agent|wait-agent" >&2
 	exit 2
 	;;
 esac

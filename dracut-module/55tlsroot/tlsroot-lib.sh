@@ -58,13 +58,20 @@ tlsroot_enabled() {
 }
 
 tlsroot_load_modules() {
-	for _tr_m in $TLSROOT_KTLS_MODULES $TLSROOT_TPM_MODULES; do
-		modprobe -q "$_tr_m" 2>/dev/null
-	done
+	_tr_root_mod=
 	case $TLSROOT_ROOT_KIND in
-	nfs) modprobe -q nfsv4 2>/dev/null || modprobe -q nfs ;;
-	nvme) modprobe -q nvme-tcp ;;
+	nfs) _tr_root_mod=nfsv4 ;;
+	nvme) _tr_root_mod=nvme-tcp ;;
 	esac
+	# One modprobe for the whole list (it goes on past a name it cannot
+	# load): a process per name cost seconds of CPU under emulation while
+	# udev and the initqueue wait for the same CPU, and on a given
+	# kernel many names are built in or missing.
+	# shellcheck disable=SC2086
+	modprobe -q -a $TLSROOT_KTLS_MODULES $TLSROOT_TPM_MODULES $_tr_root_mod 2>/dev/null
+	if [ "$TLSROOT_ROOT_KIND" = nfs ] && [ ! -d /sys/module/nfsv4 ]; then
+		modprobe -q nfs
+	fi
 	grep -q '^tls ' /proc/modules || [ -d /sys/module/tls ] ||
 		tlsroot_fail "the kernel module tls cannot be loaded; kTLS is needed for a TLS root" || return 1
 }
@@ -118,11 +125,19 @@ tlsroot_start_agent() { # [--exec]
 	# --initrd: '@' in argv[0] (systemd spares it across switch_root and
 	# shutdown) and logs to /dev/kmsg, also where no /etc/initrd-release
 	# exists (the non-systemd initramfs).
-	set -- --initrd --trust "$TLSROOT_TRUSTSTORE" --grace-ms "$TLSROOT_GRACE_MS"
+	set -- --initrd --grace-ms "$TLSROOT_GRACE_MS"
 	[ -n "$TLSROOT_IDENTITY" ] && set -- "$@" --identity "$TLSROOT_IDENTITY"
 	[ "$TLSROOT_DEBUG" = 1 ] && set -- "$@" --debug
-	[ -r "$TLSROOT_TRUSTSTORE" ] ||
-		tlsroot_fail "trust anchor $TLSROOT_TRUSTSTORE (rd.tlsroot.truststore) is not in the initramfs" || return 1
+	if [ -r "$TLSROOT_TRUSTSTORE" ]; then
+		set -- "$@" --trust "$TLSROOT_TRUSTSTORE"
+	elif [ "$TLSROOT_ROOT_KIND" != nvme ] ||
+		[ "$TLSROOT_TRUSTSTORE" != /etc/tlsroot/ca.pem ]; then
+		tlsroot_fail "trust anchor $TLSROOT_TRUSTSTORE (rd.tlsroot.truststore) is not in the initramfs"
+		return 1
+	fi
+	# An NVMe/TCP root authenticates with its PSK alone: an image without
+	# the default trust anchor gets an agent that refuses x509 requests
+	# and so warms up its PSK path only, a faster start.
 	[ "$_tr_exec" = --exec ] && exec tlsroot-agent "$@"
 	setsid tlsroot-agent "$@" </dev/null >/dev/null 2>&1 &
 	echo $! >/run/tlsroot/agent.pid
