@@ -268,7 +268,7 @@ nr_expect_root() { # vm label flavor export [extra cmdline...]
 	shift 4
 	d=$(nr_dir "$label")
 	img=$d/initrd-$flavor.img
-	nr_boot "$vm" "$label" "$img" 400 "$(nr_append "$label" "$export" "$@")"
+	nr_boot "$vm" "$label" "$img" "${NR_ROOT_TIMEOUT:-400}" "$(nr_append "$label" "$export" "$@")"
 	log=$(tb_vm_log "$vm")
 	nr_stop_pids
 	if ! grep -aq '^TLSROOT-RESULT: PASS' "$log"; then

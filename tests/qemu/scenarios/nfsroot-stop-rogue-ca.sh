@@ -6,5 +6,5 @@ host_run() { # payload label
 	nr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
 	nr_expect_stop "nfsroot-stop-rogue-ca-$2" "$2" systemd mtls \
 		'FATAL: tlsroot: the TLS root was not mounted; last handshake failure: .*(certificate|trust)' \
-		rd.tlsroot.truststore=/etc/tlsroot-test/rogue-ca.pem rd.retry=20
+		rd.tlsroot.truststore=/etc/tlsroot-test/rogue-ca.pem rd.retry=10
 }
