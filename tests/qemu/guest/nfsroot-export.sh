@@ -27,14 +27,16 @@ for e in mtls:vdb:mtls tls:vdc:tls plain:vdd:none; do
 		install -m 0755 $src/tlsroot-handoff-verdict $t/usr/local/sbin/tlsroot-handoff-verdict
 	[ -f $src/tlsroot-pressure-verdict ] &&
 		install -m 0755 $src/tlsroot-pressure-verdict $t/usr/local/sbin/tlsroot-pressure-verdict
-	# tlshd runs only in the handoff scenarios (tb.handoff=1),
-	# after the early reconnect, which the agent must serve. It runs
+	# tlshd.service starts only in the handoff scenarios (tb.handoff=1),
+	# after the early reconnect, which the agent must serve, and in the
+	# pressure scenarios (tb.pressure), whose rd.tlsroot.handoff=never
+	# makes the 55tlsroot drop-in's condition skip it. It runs
 	# and logs as the 55tlsroot drop-ins make it (from memory, to the
 	# kernel log); loglevel=1 only adds a line per handshake, set here
 	# before their ExecStartPre= copies the configuration (00- sorts
 	# first). Shared with nvmeroot-export.sh.
 	mkdir -p $t/etc/systemd/system/tlshd.service.d
-	printf '%s\n' '[Unit]' 'ConditionKernelCommandLine=tb.handoff=1' \
+	printf '%s\n' '[Unit]' 'ConditionKernelCommandLine=|tb.handoff=1' 'ConditionKernelCommandLine=|tb.pressure' \
 		'After=tlsroot-test-early.service' '[Service]' \
 		'ExecStartPre=-/bin/sed -i s/^loglevel=0/loglevel=1/ /run/tlsroot/tlshd.conf' \
 		>$t/etc/systemd/system/tlshd.service.d/00-tlsroot-test.conf

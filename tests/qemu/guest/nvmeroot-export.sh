@@ -21,11 +21,13 @@ install -m 0644 $src/tlsroot-nvme-verdict.service $t/etc/systemd/system/
 	install -m 0755 $src/tlsroot-pressure-verdict $t/usr/local/sbin/tlsroot-pressure-verdict
 mkdir -p $t/etc/systemd/system/multi-user.target.wants
 ln -sf ../tlsroot-nvme-verdict.service $t/etc/systemd/system/multi-user.target.wants/
-# The handoff scenarios (tb.handoff=1): their verdict, and tlshd, which
-# starts only with tb.handoff=1 (the agent serves this root otherwise).
+# The handoff scenarios (tb.handoff=1): their verdict, and tlshd.service,
+# which starts only with tb.handoff=1 (the agent serves this root
+# otherwise) or tb.pressure (rd.tlsroot.handoff=never: the 55tlsroot
+# drop-in's condition skips it).
 install -m 0755 /tlsroot-test/nfsroot/tlsroot-handoff-verdict $t/usr/local/sbin/tlsroot-handoff-verdict
 mkdir -p $t/etc/systemd/system/tlshd.service.d
-printf '%s\n' '[Unit]' 'ConditionKernelCommandLine=tb.handoff=1' '[Service]' \
+printf '%s\n' '[Unit]' 'ConditionKernelCommandLine=|tb.handoff=1' 'ConditionKernelCommandLine=|tb.pressure' '[Service]' \
 	'ExecStartPre=-/bin/sed -i s/^loglevel=0/loglevel=1/ /run/tlsroot/tlshd.conf' \
 	>$t/etc/systemd/system/tlshd.service.d/00-tlsroot-test.conf
 tb_client_root_quiet $t
