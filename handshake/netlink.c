@@ -20,6 +20,9 @@
  * The longest run of whole netlink messages at the start of buf. libmnl
  * compares nlmsg_len as a signed int, so a length above 2 GiB passes its
  * check and sends the walk far outside the buffer: screen lengths first.
+ * Its attribute walk also ends at the ALIGNED message length, so a last
+ * message whose length is not a multiple of 4 would be read past the end
+ * of buf; the kernel pads every message, so such a message is dropped.
  */
 static size_t whole_messages(const void *buf, size_t len)
 {
@@ -29,10 +32,11 @@ static size_t whole_messages(const void *buf, size_t len)
 
 	while (len - off >= sizeof(h)) {
 		memcpy(&h, p + off, sizeof(h));
-		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > len - off)
-			break;
 		step = MNL_ALIGN(h.nlmsg_len);
-		off += step < len - off ? step : len - off;
+		if (h.nlmsg_len < sizeof(h) || step != h.nlmsg_len ||
+		    step > len - off)
+			break;
+		off += step;
 	}
 	return off;
 }

@@ -199,7 +199,7 @@ static void test_eagain_and_errors(void **state)
 					 &err), HS_REPLY_ERROR);
 	assert_int_equal(kerr, EPERM);
 	/* A truncated error message is an error, not a crash. */
-	nlh->nlmsg_len = sizeof(*nlh) + 2;
+	nlh->nlmsg_len = sizeof(*nlh) + 4;
 	assert_int_equal(hs_parse_accept(buf, nlh->nlmsg_len, FAMILY, &a, &kerr,
 					 &err), HS_REPLY_ERROR);
 	assert_int_equal(kerr, EBADMSG);
@@ -210,6 +210,7 @@ static void test_truncated_and_garbage(void **state)
 	struct nlmsghdr *nlh = accept_reply(HS_AUTH_X509, "192.0.2.7");
 	struct hs_accept a;
 	size_t full, cut;
+	uint8_t *exact;
 
 	put_cert(nlh, 1, 2);
 	full = nlh->nlmsg_len;
@@ -221,6 +222,19 @@ static void test_truncated_and_garbage(void **state)
 	/* Above 2 GiB: libmnl alone would take this as valid (signed). */
 	nlh->nlmsg_len = 0x80000010u;
 	assert_int_equal(parse(nlh, full, &a), -1);
+	/*
+	 * A length that is not a multiple of 4, ending the buffer: libmnl's
+	 * attribute walk would run to the aligned length, past the end
+	 * (found by fuzz_accept; ASan checks the heap copy).
+	 */
+	nlh = accept_reply(HS_AUTH_X509, "192.0.2.7");
+	nlh->nlmsg_len -= 3;
+	exact = malloc(nlh->nlmsg_len);
+	assert_non_null(exact);
+	memcpy(exact, nlh, nlh->nlmsg_len);
+	assert_int_equal(parse((struct nlmsghdr *)exact, nlh->nlmsg_len, &a), -1);
+	assert_int_equal(hs_count_ready(exact, nlh->nlmsg_len, FAMILY), 0);
+	free(exact);
 	memset(buf, 0xa5, 256);
 	assert_int_equal(parse((struct nlmsghdr *)buf, 256, &a), -1);
 	assert_int_equal(hs_count_ready(buf, 256, FAMILY), 0);
