@@ -78,7 +78,7 @@ nvr_boot() { # vm label flavor timeout [extra...]
 nvr_expect_root() { # vm label flavor [extra...]
 	local vm=$1 label=$2 flavor=$3 log at
 	shift 3
-	nvr_boot "$vm" "$label" "$flavor" 600 "$@"
+	nvr_boot "$vm" "$label" "$flavor" "${NR_ROOT_TIMEOUT:-600}" "$@"
 	log=$(tb_vm_log "$vm")
 	nr_stop_pids
 	if ! grep -aq '^TLSROOT-RESULT: PASS' "$log"; then

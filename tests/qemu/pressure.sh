@@ -26,6 +26,25 @@ pr_disk() { # dir initrd
 	echo "$d/disk.tar"
 }
 
+# pr_attach DIR INITRD: the driver's disk on the client (NR_QEMU_EXTRA)
+# and its size for the command line (PR_DISK_ARG); INITRD may be empty.
+pr_attach() {
+	local disk
+	disk=$(pr_disk "$1" "$2") || return 1
+	NR_QEMU_EXTRA=(-drive "file=$disk,if=virtio,format=raw,readonly=on")
+	PR_DISK_ARG="tb.pressure.disk=$(stat -c %s "$disk")"
+}
+
+# pr_after_root VERDICT VM TRANSPORT: the verdict line of a root boot that
+# went on to the pressure round (handoff scenarios on 6.12), with the
+# shutdown check added.
+pr_after_root() {
+	local sd
+	case $1 in PASS*) ;; *) echo "$1"; return ;; esac
+	sd=$(pr_check_shutdown "$(tb_vm_log "$2")" "$3") || { echo "FAIL $sd [log: $(tb_vm_log "$2")]"; return; }
+	echo "$1; $sd"
+}
+
 # pr_result VM TRANSPORT MODE OUTCOME RECOVERY DETAIL: the bench's line.
 pr_result() {
 	printf 'fault=%s transport=%s agent=%s outcome=%s recovery_ms=%s detail=%s\n' \
@@ -75,14 +94,13 @@ pr_field() { # line name
 # MODE agent: the agent's round; both: then the baseline's round (stock
 # tlshd, agent frozen) and the rescue, in the same boot.
 pr_run() {
-	local vm=$1 label=$2 transport=$3 mode=$4 d disk log rc line res sd base rescue
+	local vm=$1 label=$2 transport=$3 mode=$4 d log rc line res sd base rescue
 	d=$(nr_dir "$label")
-	disk=$(pr_disk "$d" "$([ "$transport" = nfs ] && echo "$d/initrd-systemd.img")") ||
+	pr_attach "$d" "$([ "$transport" = nfs ] && echo "$d/initrd-systemd.img")" ||
 		{ echo "FAIL setup: the host disk for the client (tlsroot-pressure, initrd)"; return; }
-	NR_QEMU_EXTRA=(-drive "file=$disk,if=virtio,format=raw,readonly=on")
 	# rd.tlsroot.handoff=never: the configuration that promises to survive
 	# reclaim; the agent keeps every handshake (tlsroot.cmdline(7)).
-	local extra="tb.pressure=$mode tb.pressure.disk=$(stat -c %s "$disk") rd.tlsroot.handoff=never"
+	local extra="tb.pressure=$mode $PR_DISK_ARG rd.tlsroot.handoff=never"
 	if [ "$transport" = nfs ]; then
 		nr_boot "$vm" "$label" "$d/initrd-systemd.img" 800 "$(nr_append "$label" mtls $extra)"
 	else

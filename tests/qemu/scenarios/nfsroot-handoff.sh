@@ -5,7 +5,7 @@ DEFAULT=yes
 . "$TB_HERE/nfsroot.sh"
 . "$TB_HERE/pressure.sh"
 host_run() { # payload label
-	local vm=nfsroot-handoff-$2 extra verdict disk sd NR_ROOT_TIMEOUT=400 NR_MEM=$NR_MEM
+	local vm=nfsroot-handoff-$2 extra verdict NR_ROOT_TIMEOUT=400 NR_MEM=$NR_MEM
 	nr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
 	# printk.devkmsg=on: tlshd's log lines (stderr to /dev/kmsg) are
 	# counted, so none may be dropped by the kernel's rate limit.
@@ -13,18 +13,16 @@ host_run() { # payload label
 	# 6.12: the handoff is refused, so the boot has time left for the
 	# pressure round that is nfsroot-pressure's on 7.x (suite time budget).
 	if [ "$2" = k612 ]; then
-		disk=$(pr_disk "$(nr_dir "$2")" "$(nr_dir "$2")/initrd-systemd.img") ||
+		pr_attach "$(nr_dir "$2")" "$(nr_dir "$2")/initrd-systemd.img" ||
 			{ echo "FAIL setup: the host disk for the client (tlsroot-pressure, initrd)"; return; }
-		NR_QEMU_EXTRA=(-drive "file=$disk,if=virtio,format=raw,readonly=on")
-		extra="$extra tb.pressure=agent tb.pressure.disk=$(stat -c %s "$disk")"
+		extra="$extra tb.pressure=agent $PR_DISK_ARG"
 		NR_ROOT_TIMEOUT=800 NR_MEM=768
 	fi
 	verdict=$(nr_expect_root "$vm" "$2" systemd mtls $extra)
 	NR_QEMU_EXTRA=()
-	case $verdict in PASS*) ;; *) echo "$verdict"; return ;; esac
 	if [ "$2" = k612 ]; then
-		sd=$(pr_check_shutdown "$(tb_vm_log "$vm")" nfs) || { echo "FAIL $sd [log: $(tb_vm_log "$vm")]"; return; }
-		verdict="$verdict; $sd"
+		pr_after_root "$verdict" "$vm" nfs
+	else
+		echo "$verdict"
 	fi
-	echo "$verdict"
 }

@@ -1,12 +1,29 @@
-DESC="NVMe/TCP root (PSK), handoff to tlshd confined to /run, one boot, 2 I/O queues: (a) tlshd serves a forced reconnect of every queue after drop_caches, (b) tlshd SIGSTOPped: the agent serves each queue within grace + one handshake, (c) systemctl stop / (d) SIGKILL tlshd: agent active, no failed handshake"
+DESC="NVMe/TCP root (PSK), handoff to tlshd confined to /run, one boot, 2 I/O queues: (a) tlshd serves a forced reconnect of every queue after drop_caches, (b) tlshd SIGSTOPped: the agent serves each queue within grace + one handshake, (c) systemctl stop / (d) SIGKILL tlshd: agent active, no failed handshake; 6.12: then, in the same boot, nvmeroot-pressure's agent round (target away 30 s at the edge of OOM) and its shutdown check"
 KERNELS="k7 k612"
-DEFAULT_KERNELS=k7  # k612 (handoff works there too; passed 213 s) by name or TLSROOT_QEMU_ALL_KERNELS=1 (suite time budget)
-TIMEOUT=900
+TIMEOUT=1100
 DEFAULT=yes
 . "$TB_HERE/nvmeroot.sh"
+. "$TB_HERE/pressure.sh"
 # Admin + 2 I/O queues: each forced reconnect is 3 handshakes.
 NVR_SMP=2
 host_run() { # payload label
+	local vm=nvmeroot-handoff-$2 extra verdict NR_ROOT_TIMEOUT=600 NR_MEM=$NR_MEM
 	nvr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
-	nvr_expect_root "nvmeroot-handoff-$2" "$2" systemd testbed.nvme=basic tb.handoff=1 printk.devkmsg=on
+	extra="testbed.nvme=basic tb.handoff=1 printk.devkmsg=on"
+	# 6.12: the pressure round that is nvmeroot-pressure's on 7.x, after
+	# the handoff checks (tlshd killed in (d), the agent active).
+	if [ "$2" = k612 ]; then
+		pr_attach "$(nr_dir "$2")" "" ||
+			{ echo "FAIL setup: the host disk for the client (tlsroot-pressure)"; return; }
+		extra="$extra tb.pressure=agent $PR_DISK_ARG"
+		NR_ROOT_TIMEOUT=900 NR_MEM=768
+	fi
+	# shellcheck disable=SC2086
+	verdict=$(nvr_expect_root "$vm" "$2" systemd $extra)
+	NR_QEMU_EXTRA=()
+	if [ "$2" = k612 ]; then
+		pr_after_root "$verdict" "$vm" nvme
+	else
+		echo "$verdict"
+	fi
 }
