@@ -89,8 +89,9 @@ static void say(const char *fmt, ...)
 		n = sizeof(buf) - 2;
 	buf[n++] = '\n';
 	/* fd 3, if the caller opened it: a copy on /run for its checks. */
-	if (strncmp(buf, "TLSROOT-PRESSURE:", 17) == 0 && write(3, buf, n) < 0 && errno != EBADF)
-		return;
+	if (strncmp(buf, "TLSROOT-PRESSURE:", 17) == 0 && write(3, buf, n) < 0) {
+		/* No copy (fd 3 closed): the console still gets the line. */
+	}
 	if (write(STDOUT_FILENO, buf, n) < 0)
 		return;
 }
@@ -224,6 +225,37 @@ static int proc_read(struct ctx *c, const char *rel, char *buf, size_t size)
 	return 0;
 }
 
+/* The next tlshd process of a /proc listing (its pid), or 0 at the end. */
+static long next_tlshd(struct ctx *c, DIR *d)
+{
+	char path[300], comm[64];
+	struct dirent *de;
+
+	while ((de = readdir(d))) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "%s/comm", de->d_name);
+		if (!proc_read(c, path, comm, sizeof(comm)) && !strncmp(comm, "tlshd", 5))
+			return atol(de->d_name);
+	}
+	return 0;
+}
+
+/* A listing of /proc through the fd opened before the outage. */
+static DIR *list_proc(struct ctx *c)
+{
+	int dfd = dup(c->proc_fd);
+	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
+
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return NULL;
+	}
+	rewinddir(d);
+	return d;
+}
+
 /*
  * The tlshd processes and where they wait: a handshake child that still
  * exists long after the server came back is blocked (a deadlock with the
@@ -232,44 +264,38 @@ static int proc_read(struct ctx *c, const char *rel, char *buf, size_t size)
 static int report_tlshd(struct ctx *c, char *summary, size_t size)
 {
 	char path[300], comm[64], stat[512], wchan[128], stack[2048];
-	int dfd = dup(c->proc_fd), children = 0;
-	struct dirent *de;
+	int children = 0;
+	long pid;
 	DIR *d;
 
 	summary[0] = '\0';
-	if (dfd < 0 || !(d = fdopendir(dfd)))
+	if (!(d = list_proc(c)))
 		return 0;
-	rewinddir(d);
-	while ((de = readdir(d))) {
+	while ((pid = next_tlshd(c, d))) {
 		char *st, state;
 		long ppid;
 
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		snprintf(path, sizeof(path), "%s/comm", de->d_name);
-		if (proc_read(c, path, comm, sizeof(comm)) || strncmp(comm, "tlshd", 5))
-			continue;
-		snprintf(path, sizeof(path), "%s/stat", de->d_name);
+		snprintf(path, sizeof(path), "%ld/stat", pid);
 		if (proc_read(c, path, stat, sizeof(stat)) || !(st = strrchr(stat, ')')))
 			continue;
 		if (sscanf(st + 1, " %c %ld", &state, &ppid) != 2)
 			continue;
-		snprintf(path, sizeof(path), "%s/wchan", de->d_name);
+		snprintf(path, sizeof(path), "%ld/wchan", pid);
 		if (proc_read(c, path, wchan, sizeof(wchan)))
 			snprintf(wchan, sizeof(wchan), "?");
-		snprintf(path, sizeof(path), "%s/stack", de->d_name);
+		snprintf(path, sizeof(path), "%ld/stack", pid);
 		if (proc_read(c, path, stack, sizeof(stack)))
 			stack[0] = '\0';
 		for (char *q = stack; *q; q++)
 			if (*q == '\n')
 				*q = '|';
-		say("TLSROOT-PRESSURE: tlshd pid %s ppid %ld state %c wchan %s stack %.300s",
-		    de->d_name, ppid, state, wchan, stack);
+		say("TLSROOT-PRESSURE: tlshd pid %ld ppid %ld state %c wchan %s stack %.300s",
+		    pid, ppid, state, wchan, stack);
 		snprintf(path, sizeof(path), "%ld/comm", ppid);
 		if (!proc_read(c, path, comm, sizeof(comm)) && !strncmp(comm, "tlshd", 5) &&
 		    children++ == 0)
-			snprintf(summary, size, "first: pid %s in state %c, wchan %.40s%s",
-				 de->d_name, state, wchan,
+			snprintf(summary, size, "first: pid %ld in state %c, wchan %.40s%s",
+				 pid, state, wchan,
 				 strstr(stack, "filemap_fault") ? " (a page fault on a file)" : "");
 	}
 	closedir(d);
@@ -285,23 +311,14 @@ static int report_tlshd(struct ctx *c, char *summary, size_t size)
 /* SIGKILL every tlshd process (the rescue); returns how many. */
 static int kill_tlshd(struct ctx *c)
 {
-	char path[300], comm[64];
-	int dfd = dup(c->proc_fd), n = 0;
-	struct dirent *de;
-	DIR *d;
+	DIR *d = list_proc(c);
+	int n = 0;
+	long pid;
 
-	if (dfd < 0 || !(d = fdopendir(dfd)))
+	if (!d)
 		fail("pressure: cannot list /proc for the rescue");
-	rewinddir(d);
-	while ((de = readdir(d))) {
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		snprintf(path, sizeof(path), "%s/comm", de->d_name);
-		if (proc_read(c, path, comm, sizeof(comm)) || strncmp(comm, "tlshd", 5))
-			continue;
-		if (kill(atoi(de->d_name), SIGKILL) == 0)
-			n++;
-	}
+	while ((pid = next_tlshd(c, d)))
+		n += kill((pid_t)pid, SIGKILL) == 0;
 	closedir(d);
 	return n;
 }
