@@ -10,8 +10,9 @@ host_run() { # payload label
 	# printk.devkmsg=on: tlshd's log lines (stderr to /dev/kmsg) are
 	# counted, so none may be dropped by the kernel's rate limit.
 	extra="tb.handoff=1 printk.devkmsg=on"
-	# 6.12: the handoff is refused, so the boot has time left for the
-	# pressure round that is nfsroot-pressure's on 7.x (suite time budget).
+	# 6.12: the agent cannot hand off and tlshd does not start, so the
+	# boot has time left for the pressure round that is nfsroot-pressure's
+	# on 7.x (suite time budget).
 	if [ "$2" = k612 ]; then
 		pr_attach "$(nr_dir "$2")" "$(nr_dir "$2")/initrd-systemd.img" ||
 			{ echo "FAIL setup: the host disk for the client (tlsroot-pressure, initrd)"; return; }
