@@ -21,11 +21,14 @@ nvmet-outage) # SECS: port 1 off (no listener, its connections reset) for SECS s
 	echo "TLSROOT-NVMET: port 1 unlinked for $arg s" >/dev/console
 	echo "OK port 1 unlinked for $arg s" ;;
 link-outage) # SECS: the server's link down for SECS s (nothing answers, no
-	# reset); on return its NFS connections are reset, as after a reboot.
+	# reset); it comes back without its NFS connections, as after a reboot:
+	# the client's next segment on an old one gets a reset. They are
+	# dropped while the link is still down: a reset after its return could
+	# kill the client's new connection in the middle of its handshake.
 	case $arg in [1-9] | [1-9][0-9]) ;; *) echo "ERR link-outage SECS (1-99)"; exit 0 ;; esac
 	setsid bash -c "sleep 0.5; ip link set eth0 down && echo 'TLSROOT-LINK: eth0 down for $arg s' >/dev/console
-		sleep $arg; ip link set eth0 up; sleep 0.3; ss -K state established '( sport = :2049 )' >/dev/null 2>&1
-		echo 'TLSROOT-LINK: eth0 up, NFS connections reset' >/dev/console" </dev/null >/dev/null 2>&1 &
+		sleep $arg; ss -K state established '( sport = :2049 )' >/dev/null 2>&1; ip link set eth0 up
+		echo 'TLSROOT-LINK: eth0 up, its old NFS connections gone' >/dev/console" </dev/null >/dev/null 2>&1 &
 	echo "OK link down in 0.5 s for $arg s" ;;
 tlshd-log) echo "OK $(tr '\n' '|' </run/tlshd.log | tail -c 3000)" ;;
 *) echo "ERR unknown command '$cmd'" ;;
