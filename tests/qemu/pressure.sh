@@ -73,7 +73,10 @@ pr_check_shutdown() { # log transport
 		what="root read-only at the last step of systemd-shutdown"
 		[ -n "$hook" ] || { echo "no line from the system-shutdown hook: systemd-shutdown did not reach it ($(tr -d '\r' <"$log" | grep -a -iE 'remount|unmount' | tail -n1 | cut -c1-160))"; return 1; }
 	fi
-	[ "$hook" = "$want" ] || { echo "shutdown: '$hook' (want: '$want')"; return 1; }
+	[ "$hook" = "$want" ] || {
+		echo "shutdown: '$hook' (want: '$want'); $(tr -d '\r' <"$log" | grep -a 'tlsroot-test: left: \|Failed to remount' | sed 's/^\[ *[0-9.]*\] //' | sort -u | head -n 8 | tr '\n' ';')"
+		return 1
+	}
 	t0=$(tr -d '\r' <"$log" | sed -n 's/^\[ *\([0-9.]*\)\] tlsroot-test: poweroff requested.*/\1/p' | head -n1)
 	t1=$(tr -d '\r' <"$log" | sed -n 's/^\[ *\([0-9.]*\)\] reboot: Power down.*/\1/p' | head -n1)
 	[ -n "$t0" ] && [ -n "$t1" ] || { echo "no power-off on the console (request at ${t0:-?} s, 'reboot: Power down' at ${t1:-?})"; return 1; }

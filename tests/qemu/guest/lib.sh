@@ -264,4 +264,11 @@ tb_client_root_quiet() {
 	touch "$t/etc/.updated" "$t/var/.updated"
 	ln -sf /usr/lib/systemd/system/multi-user.target "$t/etc/systemd/system/default.target"
 	echo client >"$t/etc/hostname"
+	# The pressure boots stall the root on purpose (the baseline round's
+	# deadlock lasts 90 s and more); journald, blocked on it, missed its
+	# watchdog then and was killed and restarted in 3 of 8 such boots, and
+	# after one of those systemd-shutdown's read-only remount of the root
+	# failed (EBUSY; cause not found). A test bed choice, not the product's.
+	mkdir -p "$t/etc/systemd/system/systemd-journald.service.d"
+	printf '%s\n' '[Service]' 'WatchdogSec=0' >"$t/etc/systemd/system/systemd-journald.service.d/tlsroot-test.conf"
 }
