@@ -74,6 +74,14 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+/* Nowhere better to report a lost line: the other copy still goes out. */
+static void emit(int fd, const char *buf, size_t n)
+{
+	ssize_t r = write(fd, buf, n);
+
+	(void)r;
+}
+
 static void say(const char *fmt, ...)
 {
 	char buf[1024];
@@ -89,11 +97,9 @@ static void say(const char *fmt, ...)
 		n = sizeof(buf) - 2;
 	buf[n++] = '\n';
 	/* fd 3, if the caller opened it: a copy on /run for its checks. */
-	if (strncmp(buf, "TLSROOT-PRESSURE:", 17) == 0 && write(3, buf, n) < 0) {
-		/* No copy (fd 3 closed): the console still gets the line. */
-	}
-	if (write(STDOUT_FILENO, buf, n) < 0)
-		return;
+	if (strncmp(buf, "TLSROOT-PRESSURE:", 17) == 0)
+		emit(3, buf, n);
+	emit(STDOUT_FILENO, buf, n);
 }
 
 /* The verdict, then power off at once: nothing here may wait on the root. */
