@@ -33,21 +33,30 @@ else
 BUILD ?= $(O)
 endif
 
+# pkg-config module=Debian package. The flags are looked up when a recipe
+# first needs them, not when make parses this file: `make check` and
+# `make demo` install the packages (scripts/host-setup.sh) first, and a
+# missing one is named by $(BUILD)/.libs-ok instead of a wall of
+# undefined references.
+PKG_DEBS := gnutls=libgnutls28-dev tss2-esys=libtss2-dev tss2-mu=libtss2-dev \
+	tss2-tctildr=libtss2-dev tss2-rc=libtss2-dev libkeyutils=libkeyutils-dev \
+	libmnl=libmnl-dev zlib=zlib1g-dev
 PKGS := gnutls tss2-esys tss2-mu tss2-tctildr tss2-rc libkeyutils libmnl zlib
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+# Deferred once: expanded at first use, then kept.
+lazy_shell = $(eval $(1) := $$(shell $(2)))$($(1))
+PKG_CFLAGS = $(call lazy_shell,PKG_CFLAGS,pkg-config --cflags $(PKGS))
+PKG_LIBS = $(call lazy_shell,PKG_LIBS,pkg-config --libs $(PKGS))
+CMOCKA_LIBS = $(call lazy_shell,CMOCKA_LIBS,pkg-config --libs cmocka)
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
 CPPFLAGS += -I. -D_GNU_SOURCE -DTLSROOT_VERSION='"$(VERSION)"'
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = -std=c11 $(WARN) -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
+# Sanitizer builds run without _FORTIFY_SOURCE (it hides ASan's reports).
+FORTIFY  := $(if $(SAN),,-D_FORTIFY_SOURCE=2)
+ALL_CFLAGS = -std=c11 $(WARN) -fstack-protector-strong $(FORTIFY) \
 	     $(CFLAGS) $(SAN_CFLAGS) $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_LDFLAGS)
-ifneq ($(SAN),)
-ALL_CFLAGS := $(filter-out -D_FORTIFY_SOURCE=2,$(ALL_CFLAGS))
-endif
 
 # Link order: dependents first.
 LIBDIRS := handshake tpm keys kernel-cmdline common
@@ -77,7 +86,26 @@ all: $(BINS)
 Q := $(if $(V),,@)
 say = $(if $(V),,@echo "  $(1) $(2)";)
 
-$(BUILD)/obj/%.o: %.c
+# One line naming every missing development package, before any compiler
+# runs: need_debs = shell code checking module=package pairs $(1).
+need_debs = missing=; for m in $(1); do \
+		pkg-config --exists "$${m%%=*}" 2>/dev/null || \
+		case " $$missing " in *" $${m\#*=} "*) ;; *) missing="$$missing $${m\#*=}" ;; esac; \
+	done; \
+	command -v pkg-config >/dev/null || missing=" pkg-config$$missing"; \
+	if [ -n "$$missing" ]; then \
+		echo "tlsroot: cannot build: missing development packages:$$missing; apt-get install$$missing (or run 'make host-setup' as root)" >&2; \
+		exit 1; fi
+
+$(BUILD)/.libs-ok: Makefile
+	@$(call need_debs,$(PKG_DEBS))
+	@mkdir -p $(@D) && touch $@
+
+$(BUILD)/.cmocka-ok: Makefile
+	@$(call need_debs,cmocka=libcmocka-dev)
+	@mkdir -p $(@D) && touch $@
+
+$(BUILD)/obj/%.o: %.c | $(BUILD)/.libs-ok
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -97,7 +125,7 @@ $(BUILD)/tlsroot-agent: $(call obj_of,$(AGENT_SRC)) $(LIBS)
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -Wl,--as-needed -o $@ $(call obj_of,$(AGENT_SRC)) $(LIBS) $(PKG_LIBS)
 
 # A test may list extra linker flags (e.g. -Wl,--wrap=...) in test_X.ldflags.
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBS)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBS) | $(BUILD)/.cmocka-ok
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS) $(PKG_LIBS) $(CMOCKA_LIBS) \
 		$(shell cat tests/unit/$*.ldflags 2>/dev/null)
@@ -121,7 +149,8 @@ fuzz-bins: $(FUZZ_BINS)
 fuzz: fuzz-build
 	@tests/fuzz/run-fuzzers $(O)/fuzz/fuzz-bin $(FUZZ_SECONDS)
 
-qemu-check: all host-setup
+qemu-check: host-setup
+	@$(MAKE) --no-print-directory all
 	@tests/qemu/run
 
 # TPM host tests against swtpm (no QEMU): TPM PASS/FAIL per case.
@@ -134,7 +163,10 @@ host-setup:
 check: host-setup
 	@scripts/check
 
-demo: host-setup all
+# A new make after host-setup, so that nothing of the build is evaluated
+# before the packages are there.
+demo: host-setup
+	@$(MAKE) --no-print-directory all
 	@tests/qemu/demo
 
 install: all

@@ -16,6 +16,8 @@ tb_setup() {
 	TB_RUN=$1
 	mkdir -p "$TB_RUN"
 	TB_IMAGE=$("$TB_HERE/image/build-image") || return 1
+	[ -f "$TB_IMAGE/.complete" ] ||
+		{ tb_log "build-image printed '$TB_IMAGE', which is not a finished image directory"; return 1; }
 	tb_pick_accel
 	tb_pick_ports || return 1
 	"$TB_HERE/pki" "$TB_RUN/pki" || { tb_log "cannot create the test PKI"; return 1; }
