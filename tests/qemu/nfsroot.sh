@@ -336,7 +336,7 @@ nr_stop_verdict() { # vm rc timeout pattern before after moved passed
 # one (for the demo and the benchmarks, which run without the runner).
 nr_base_payload() { # dir
 	mkdir -p "$1/pki" "$1/bin"
-	cp "$TB_HERE"/guest/{guest-init,lib.sh} "$1/"
+	tb_guest_payload "$1"
 	cp "$TB_RUN"/pki/{ca.pem,client.pem,client.key} "$1/pki/"
 	cp "$TB_RUN"/guest-bin/* "$1/bin/"
 }

@@ -1,5 +1,5 @@
 #!/bin/bash
-# pki DIR: a fresh test PKI per run (certtool), plus NVMe PSKs.
+# pki.sh DIR: a fresh test PKI per run (certtool), plus NVMe PSKs.
 #   ca.{pem,key}              the trusted test CA
 #   server.{pem,key}          IP SAN 192.0.2.1 and DNS server.test
 #   client.{pem,key}          EKU clientAuth, CN client1

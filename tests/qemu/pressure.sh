@@ -1,7 +1,7 @@
 # Host side of the memory-pressure outage scenarios (sourced by
 # scenarios/{nfs,nvme}root-pressure.sh after nfsroot.sh or nvmeroot.sh).
 # One boot of the network root with tb.pressure=agent|both: the verdict on
-# the root (guest/nfsroot-root/tlsroot-pressure-verdict) runs the static
+# the root (guest/nfsroot-root/tlsroot-pressure-verdict.sh) runs the static
 # driver guest/tlsroot-pressure.c, built here and handed over on a
 # read-only virtio disk (a tar, also holding the boot's initramfs for
 # dracut's exitrd at shutdown); with "both", a second round in the same

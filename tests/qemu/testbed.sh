@@ -15,12 +15,12 @@ tb_log() { echo "testbed: $*" >&2; }
 tb_setup() {
 	TB_RUN=$1
 	mkdir -p "$TB_RUN"
-	TB_IMAGE=$("$TB_HERE/image/build-image") || return 1
+	TB_IMAGE=$("$TB_HERE/image/build-image.sh") || return 1
 	[ -f "$TB_IMAGE/.complete" ] ||
 		{ tb_log "build-image printed '$TB_IMAGE', which is not a finished image directory"; return 1; }
 	tb_pick_accel
 	tb_pick_ports || return 1
-	"$TB_HERE/pki" "$TB_RUN/pki" || { tb_log "cannot create the test PKI"; return 1; }
+	"$TB_HERE/pki.sh" "$TB_RUN/pki" || { tb_log "cannot create the test PKI"; return 1; }
 	# Scenarios that do not run tlsroot (the baselines) still run when
 	# the build fails; the others fail with this reason.
 	TB_GUEST_BUILD_ERROR=
@@ -236,13 +236,20 @@ tb_start_swtpm() {
 		-tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0)
 }
 
+# tb_guest_payload DIR: what every test-bed guest runs from /tlsroot-test:
+# lib.sh, and guest-init under the name the boot initramfs executes.
+tb_guest_payload() {
+	cp "$TB_HERE/guest/guest-init.sh" "$1/guest-init" && cp "$TB_HERE/guest/lib.sh" "$1/"
+}
+
 # tb_start_server: the server VM with nfsd, tlshd and nvmet; waits for
 # its readiness line. Server kernel: TLSROOT_SERVER_KERNEL (default k7).
 tb_start_server() {
 	local p=$TB_RUN/server-payload rc
 	rm -rf "$p"
 	mkdir -p "$p/pki"
-	cp "$TB_HERE"/guest/{guest-init,lib.sh,server.sh,server-ctl.sh} "$p/"
+	tb_guest_payload "$p"
+	cp "$TB_HERE"/guest/{verdict-lib.sh,server.sh,server-ctl.sh} "$p/"
 	cp "$TB_RUN"/pki/{ca.pem,server.pem,server.key,rogue-server.pem,rogue-server.key,wrongname-server.pem,wrongname-server.key,nvme-psk.txt} "$p/pki/"
 	# Client root trees for NFS-root boots: one disk (file system) per
 	# export, each a copy-on-write overlay of the guest rootfs; prepared

@@ -63,6 +63,17 @@ tb_expect_fail() {
 	fi
 }
 
+# tb_print_bundle FILE PCRS: a sealed bundle on the console for the host
+# (nfsroot.sh nr_seal): the PCR values it is sealed to, its checksum and
+# its bytes in base64 between markers.
+tb_print_bundle() {
+	tpm2_pcrread "sha256:$2" 2>/dev/null | sed 's/^/TLSROOT-PCR: /'
+	echo "TLSROOT-BUNDLE-SHA256: $(sha256sum <"$1" | cut -d' ' -f1)"
+	echo "TLSROOT-BUNDLE-BEGIN"
+	base64 -w 76 "$1"
+	echo "TLSROOT-BUNDLE-END"
+}
+
 # Modules kTLS needs; instmods/modprobe of tls alone does not pull the
 # cipher drivers in (REFERENCE.md §12).
 TB_KTLS_MODULES="tls gcm ghash-generic ghash-clmulni-intel aesni-intel ccm
@@ -139,18 +150,34 @@ TB_BIN=/tlsroot-test/bin
 TB_PKI=/tlsroot-test/pki
 export PATH=$TB_BIN:$PATH
 
+# tb_stage_ram DIR BIN [FILE...]: BIN, the FILEs, BIN's libraries and the
+# loader copied to DIR (a tmpfs), so that what tb_ram_exec runs from there
+# needs no page of the disk or network root it came from.
+tb_stage_ram() {
+	local d=$1 bin=$2 lib
+	shift
+	mkdir -p "$d" && cp "$@" "$d/" || return 1
+	for lib in $(ldd "$bin" | awk '$1 ~ /^\// {print $1} $3 ~ /^\// {print $3}'); do
+		cp -L "$lib" "$d/" || return 1
+	done
+}
+# tb_ram_exec DIR PROG [ARG...]: exec DIR/PROG with DIR's loader and
+# libraries (in the background, $! is then PROG's pid).
+tb_ram_exec() {
+	local d=$1 prog=$2
+	shift 2
+	exec "$d/ld-linux-x86-64.so.2" --library-path "$d" "$d/$prog" "$@"
+}
+
 # Start tlsroot-agent (args passed on) and wait for its control socket.
 # TB_AGENT_RAM=yes: run the agent from a tmpfs copy of itself, its
 # libraries and the loader, as it runs from an initramfs (mlockall=onfault).
 tb_start_agent() {
-	local bin d=/run/agent-ram lib
+	local bin d=/run/agent-ram
 	bin=$(command -v tlsroot-agent)
 	if [ "${TB_AGENT_RAM:-}" = yes ]; then
-		mkdir -p $d && cp "$bin" $d/ || tb_fail "cannot stage the agent in $d"
-		for lib in $(ldd "$bin" | awk '$1 ~ /^\// {print $1} $3 ~ /^\// {print $3}'); do
-			cp -L "$lib" $d/ || tb_fail "cannot stage $lib"
-		done
-		set -- $d/ld-linux-x86-64.so.2 --library-path $d $d/tlsroot-agent "$@"
+		tb_stage_ram $d "$bin" || tb_fail "cannot stage the agent and its libraries in $d"
+		set -- tb_ram_exec $d tlsroot-agent "$@"
 	else
 		set -- "$bin" "$@"
 	fi

@@ -17,16 +17,16 @@ for e in mtls:vdb:mtls tls:vdc:tls plain:vdd:none; do
 	mkdir -p $t
 	mount -t ext4 /dev/$dev $t || { echo "nfsroot-export: cannot mount /dev/$dev"; exit 1; }
 	rm -rf $t/tlsroot-test
-	install -m 0755 $src/tlsroot-verdict $t/usr/local/sbin/tlsroot-verdict
+	# Installed without .sh: the units and the verdicts call them so.
+	install -m 0755 $src/tlsroot-verdict.sh $t/usr/local/sbin/tlsroot-verdict
+	install -D -m 0644 -t $t/usr/local/lib/tlsroot-test /tlsroot-test/lib.sh /tlsroot-test/verdict-lib.sh
 	[ -f $src/tlsroot ] && install -m 0755 $src/tlsroot $t/usr/local/sbin/tlsroot
 	install -m 0644 $src/tlsroot-test-early.service $src/tlsroot-test-verdict.service $t/etc/systemd/system/
 	mkdir -p $t/etc/systemd/system/sysinit.target.wants $t/etc/systemd/system/multi-user.target.wants
 	ln -sf ../tlsroot-test-early.service $t/etc/systemd/system/sysinit.target.wants/
 	ln -sf ../tlsroot-test-verdict.service $t/etc/systemd/system/multi-user.target.wants/
-	[ -f $src/tlsroot-handoff-verdict ] &&
-		install -m 0755 $src/tlsroot-handoff-verdict $t/usr/local/sbin/tlsroot-handoff-verdict
-	[ -f $src/tlsroot-pressure-verdict ] &&
-		install -m 0755 $src/tlsroot-pressure-verdict $t/usr/local/sbin/tlsroot-pressure-verdict
+	install -m 0755 $src/tlsroot-handoff-verdict.sh $t/usr/local/sbin/tlsroot-handoff-verdict
+	install -m 0755 $src/tlsroot-pressure-verdict.sh $t/usr/local/sbin/tlsroot-pressure-verdict
 	# tlshd.service starts only in the handoff scenarios (tb.handoff=1),
 	# after the early reconnect, which the agent must serve, and in the
 	# pressure scenarios (tb.pressure), whose rd.tlsroot.handoff=never

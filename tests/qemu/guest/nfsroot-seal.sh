@@ -10,9 +10,5 @@ pcrs=${NFSROOT_SEAL_PCRS:-7}
 out=$($t/bin/tlsroot seal client1 --cert $t/pki/client.pem --key $t/pki/client.key \
 	--pcrs "$pcrs" --lock-pcr 15 -o /tmp/client1.bundle 2>&1) ||
 	tb_fail "tlsroot seal failed: $out"
-tpm2_pcrread "sha256:$pcrs,15" 2>/dev/null | sed 's/^/TLSROOT-PCR: /'
-echo "TLSROOT-BUNDLE-SHA256: $(sha256sum </tmp/client1.bundle | cut -d' ' -f1)"
-echo "TLSROOT-BUNDLE-BEGIN"
-base64 -w 76 /tmp/client1.bundle
-echo "TLSROOT-BUNDLE-END"
+tb_print_bundle /tmp/client1.bundle "$pcrs,15"
 tb_pass "sealed client1 to PCRs $pcrs (lock PCR 15)"

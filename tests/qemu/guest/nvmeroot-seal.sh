@@ -16,9 +16,5 @@ for e in "nvme1:$TB_HOSTNQN" "otherhost:nqn.2014-08.org.nvmexpress:uuid:00000000
 		-o "/tmp/b/$name.bundle" 2>&1) || tb_fail "tlsroot seal $name failed: $out"
 done
 tar -C /tmp/b -cf /tmp/bundles.tar nvme1.bundle otherhost.bundle
-tpm2_pcrread "sha256:7,15" 2>/dev/null | sed 's/^/TLSROOT-PCR: /'
-echo "TLSROOT-BUNDLE-SHA256: $(sha256sum </tmp/bundles.tar | cut -d' ' -f1)"
-echo "TLSROOT-BUNDLE-BEGIN"
-base64 -w 76 /tmp/bundles.tar
-echo "TLSROOT-BUNDLE-END"
+tb_print_bundle /tmp/bundles.tar 7,15
 tb_pass "sealed the NVMe PSK for this host (nvme1) and for another host (otherhost), PCR 7, lock PCR 15"

@@ -22,8 +22,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache_root=${TLSROOT_CACHE:-/var/cache/tlsroot}
 log() { echo "build-image: $*" >&2; }
 
-key=$(cat "$here/packages" "$here/kernels" "$here/build-image" \
-	"$here/mkboot-initramfs" "$here/boot-init" | sha256sum | cut -c1-16)
+key=$(cat "$here/packages" "$here/kernels" "$here/build-image.sh" \
+	"$here/mkboot-initramfs.sh" "$here/boot-init.sh" | sha256sum | cut -c1-16)
 dir=$cache_root/image-$key
 if [ -f "$dir/.complete" ]; then
 	result "$dir"
@@ -90,7 +90,7 @@ while read -r label release; do
 	else
 		cp "$tmp/rootfs/usr/lib/modules/$ver/vmlinuz" "$kdir/vmlinuz"
 	fi
-	"$here/mkboot-initramfs" "$tmp/rootfs" "$ver" "$kdir/boot.cpio.gz"
+	"$here/mkboot-initramfs.sh" "$tmp/rootfs" "$ver" "$kdir/boot.cpio.gz"
 	log "kernel $label: $ver"
 done <"$tmp/kernel-labels"
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# mkboot-initramfs ROOTFS KVER OUT: a busybox initramfs that can mount an
+# mkboot-initramfs.sh ROOTFS KVER OUT: a busybox initramfs that can mount an
 # ext4 virtio disk with kernel KVER (modules taken from ROOTFS, dependencies
 # resolved from modules.dep, decompressed so busybox insmod loads them).
 set -euo pipefail
@@ -12,7 +12,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work"/{bin,lib/modules,payload}
 cp /bin/busybox "$work/bin/busybox"
-cp "$here/boot-init" "$work/init"
+cp "$here/boot-init.sh" "$work/init"
 chmod 755 "$work/init"
 
 declare -A seen=()

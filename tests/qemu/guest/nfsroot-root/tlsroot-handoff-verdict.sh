@@ -27,12 +27,8 @@
 # If root I/O is not back in time after a reconnect, a watcher running
 # from a copy of bash in /run prints the kernel stacks of tlshd's
 # processes and kills tlshd's cgroup (the standby agent then serves).
-export PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
-SERVER=192.0.2.1
-state=/run/tlsroot-test
-boot=$(cat /proc/sys/kernel/random/boot_id)
-mkdir -p $state
-exec >/dev/console 2>&1
+# shellcheck source-path=SCRIPTDIR/.. source=verdict-lib.sh
+. /usr/local/lib/tlsroot-test/verdict-lib.sh
 
 kind=${1:-nfs}
 case $kind in
@@ -41,39 +37,24 @@ nvme) port=4420 ;;
 *) echo "usage: $0 nfs|nvme"; exit 2 ;;
 esac
 
-mark() { echo "TLSROOT-MARK: $*"; }
-result() {
-	echo "TLSROOT-RESULT: $*"
-	sync
-	systemctl --no-block poweroff
-	exit 0
-}
 # PASS SUMMARY, or with tb.pressure=agent the pressure verdict in the same
 # boot: tlshd is gone (never started, or killed in d) and the agent
 # active, as rd.tlsroot.handoff=never leaves them.
 pass_or_pressure() {
-	case " $(cat /proc/cmdline) " in *" tb.pressure=agent "*)
-		TB_BEFORE=$1 exec /usr/local/sbin/tlsroot-pressure-verdict ;;
-	esac
+	cmdline_has tb.pressure=agent && TB_BEFORE=$1 exec /usr/local/sbin/tlsroot-pressure-verdict
 	result "PASS $1"
 }
-fail() {
+fail_context() {
 	echo "TLSROOT-SUMMARY: agent status: $(tlsroot agent status 2>&1)"
 	dmesg | grep 'tlshd\[' | tail -n 20 | sed 's/^/tlshd-log: /'
-	result "FAIL $*"
 }
-field() { tlsroot agent status 2>/dev/null | jq -r "$1" 2>/dev/null; }
 # tlshd logs to stderr (-s), which the drop-in sends to the kernel log.
 tlshd_ok() { dmesg | grep -c 'tlshd\[[0-9]*\]: Handshake with .* was successful'; }
 tlshd_failed() { dmesg | grep -cE 'tlshd\[[0-9]*\]: Handshake (with .* failed|request failed)'; }
 
 # The watcher (see above): staged once, with everything it runs.
-ram=/run/tlsroot-test-ram
 stage_watcher() {
-	mkdir -p $ram && cp /usr/bin/bash $ram/ || return 1
-	for lib in $(ldd /usr/bin/bash | awk '$1 ~ /^\// {print $1} $3 ~ /^\// {print $3}'); do
-		cp -L "$lib" $ram/ || return 1
-	done
+	tb_stage_ram $ram /usr/bin/bash || return 1
 	rm -f $ram/nap && mkfifo $ram/nap || return 1
 	cat >$ram/watch <<'WATCH'
 label=$1 secs=$2 done=$3
@@ -105,7 +86,7 @@ WATCH
 }
 watch_start() { # label secs
 	rm -f $state/done-$1
-	$ram/ld-linux-x86-64.so.2 --library-path $ram $ram/bash $ram/watch "$1" "$2" $state/done-$1 &
+	tb_ram_exec $ram bash $ram/watch "$1" "$2" $state/done-$1 &
 }
 watch_done() { : >$state/done-$1; }
 
@@ -123,7 +104,7 @@ reconnect() { # label [timeout-s]
 	p=$!
 	exec 9>"$fifo"
 	t0=${EPOCHREALTIME/./}
-	ss -K dst "$SERVER" dport = :$port >/dev/null 2>&1
+	ss -K dst "$TB_SERVER_IP" dport = :$port >/dev/null 2>&1
 	echo "$1" >&9
 	exec 9>&-
 	wait $p || return 1
@@ -143,7 +124,7 @@ forced_reconnect() { # label watch-s timeout-s
 wait_status() { # secs expr
 	local i
 	for ((i = 0; i < $1 * 10; i++)); do
-		[ "$(field "$2")" = true ] && return 0
+		[ "$(agent_field "$2")" = true ] && return 0
 		sleep 0.1
 	done
 	return 1
@@ -187,20 +168,11 @@ tlshd_confined() { # label
 	fi
 }
 
-# NFS: a copy of /run (tlshd's tree included) on the root for the host's
-# secret scan, with a canary that shows the scan sees it (tlsroot-verdict).
-run_copy() {
-	canary=$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')
-	echo "tlsroot-canary-$canary" >$state/canary
-	tar -C /run --one-file-system -cf /var/lib/tlsroot-test/run-$boot.tar . 2>/dev/null
-	sync
-	echo "TLSROOT-CANARY: $canary"
-}
 stage_watcher || fail "cannot stage the watcher in $ram"
 . /run/tlsroot/boot.conf 2>/dev/null
 grace=${TLSROOT_GRACE_MS:-2000}
 kver=$(uname -r)
-mark "handoff verdict ($kind root, kernel $kver): uptime $(cut -d' ' -f1 /proc/uptime) s, grace ${grace} ms"
+tb_mark "handoff verdict ($kind root, kernel $kver): uptime $(cut -d' ' -f1 /proc/uptime) s, grace ${grace} ms"
 [ -r /run/systemd/system/tlshd.service.d/tlsroot.conf ] ||
 	fail "the pre-pivot hook did not place the tlshd drop-in in /run/systemd/system/tlshd.service.d"
 [ -r /run/systemd/system/tlshd.service.d/tlsroot-confine.conf ] ||
@@ -211,18 +183,18 @@ mark "handoff verdict ($kind root, kernel $kver): uptime $(cut -d' ' -f1 /proc/u
 if [ $kind = nfs ] && [[ $kver == 6.12.* ]]; then
 	systemctl is-active -q tlshd &&
 		fail "6.12 NFS mTLS: tlshd.service runs although the agent cannot hand off: $(systemctl status tlshd 2>&1 | head -n 6 | tr '\n' ';')"
-	why=$(dmesg | grep -m1 'tlsroot: tlshd not started: ' | sed 's/^\[ *[0-9.]*\] //') ||
+	why=$(tlshd_skipped) ||
 		fail "6.12 NFS mTLS: no line from the tlshd drop-in's condition: $(systemctl status tlshd 2>&1 | head -n 6 | tr '\n' ';')"
-	[ "$(field .mode)" = active ] ||
-		fail "6.12 NFS mTLS: the agent is $(field .mode), not active"
-	blocker=$(field .handoff_blocker)
+	[ "$(agent_field .mode)" = active ] ||
+		fail "6.12 NFS mTLS: the agent is $(agent_field .mode), not active"
+	blocker=$(agent_field .handoff_blocker)
 	[ -n "$blocker" ] && [ "$blocker" != null ] || fail "6.12 NFS mTLS: the agent's status gives no handoff_blocker"
-	mark "drop-in: $why"
-	served=$(field .served) failed=$(field .failed)
+	tb_mark "drop-in: $why"
+	served=$(agent_field .served) failed=$(agent_field .failed)
 	ms=$(forced_reconnect k612 40 90) || fail "6.12: no root I/O within 90 s of a reconnect"
-	[ "$(field .served)" -gt "$served" ] || fail "6.12: the agent did not serve the reconnect ($served -> $(field .served))"
-	[ "$(field .failed)" = "$failed" ] || fail "6.12: failed handshakes ($failed -> $(field .failed)): $(field .last_error)"
-	mark "6.12 NFS mTLS: tlshd not started (blocker: $blocker), agent active, reconnect served by the agent in $ms ms"
+	[ "$(agent_field .served)" -gt "$served" ] || fail "6.12: the agent did not serve the reconnect ($served -> $(agent_field .served))"
+	[ "$(agent_field .failed)" = "$failed" ] || fail "6.12: failed handshakes ($failed -> $(agent_field .failed)): $(agent_field .last_error)"
+	tb_mark "6.12 NFS mTLS: tlshd not started (blocker: $blocker), agent active, reconnect served by the agent in $ms ms"
 	echo "TLSROOT-SUMMARY: agent status: $(tlsroot agent status)"
 	run_copy
 	pass_or_pressure "6.12 NFS mTLS: tlshd not started ($blocker); the agent stays active and served a reconnect in $ms ms"
@@ -234,41 +206,41 @@ if [ $kind = nfs ]; then
 	cmp -s /run/tlsroot/tlshd-root/etc/tlsroot/ca.pem /run/tlsroot/ca.pem || fail "tlshd's tree has no copy of /run/tlsroot/ca.pem"
 fi
 tlshd_confined start
-mark "tlshd pid $pid runs from /run/tlsroot/tlshd-root ($(du -sk /run/tlsroot/tlshd-root | cut -f1) KiB), -c /etc/tlsroot/tlshd.conf (a copy of /run/tlsroot/tlshd.conf), stderr to /dev/kmsg"
+tb_mark "tlshd pid $pid runs from /run/tlsroot/tlshd-root ($(du -sk /run/tlsroot/tlshd-root | cut -f1) KiB), -c /etc/tlsroot/tlshd.conf (a copy of /run/tlsroot/tlshd.conf), stderr to /dev/kmsg"
 
 wait_status 15 '.mode == "standby"' ||
-	fail "the agent is not in standby after tlshd started: mode $(field .mode), blocker $(field .handoff_blocker)"
-mark "agent mode standby"
+	fail "the agent is not in standby after tlshd started: mode $(agent_field .mode), blocker $(agent_field .handoff_blocker)"
+tb_mark "agent mode standby"
 
 # a. tlshd serves the reconnect, with the root's page cache dropped, so
 # that whatever tlshd still needed from the root would have to be read.
-served=$(field .served) deferred=$(field .deferred) ok=$(tlshd_ok)
+served=$(agent_field .served) deferred=$(agent_field .deferred) ok=$(tlshd_ok)
 sync
 echo 3 >/proc/sys/vm/drop_caches
 ms=$(forced_reconnect a 40 90) || fail "a: no root I/O within 90 s of a reconnect after the handoff (see the watch: lines)"
 for ((i = 0; i < 20; i++)); do
-	[ "$(tlshd_ok)" -gt "$ok" ] && [ "$(field .deferred)" -gt "$deferred" ] && break
+	[ "$(tlshd_ok)" -gt "$ok" ] && [ "$(agent_field .deferred)" -gt "$deferred" ] && break
 	sleep 0.5
 done
 ok2=$(tlshd_ok)
 [ "$ok2" -gt "$ok" ] || fail "a: tlshd's log shows no new successful handshake ($ok -> $ok2)"
-[ "$(field .served)" = "$served" ] || fail "a: the agent served the reconnect after the handoff (served $served -> $(field .served))"
-[ "$(field .deferred)" -gt "$deferred" ] || fail "a: the agent's deferred did not grow ($deferred -> $(field .deferred))"
+[ "$(agent_field .served)" = "$served" ] || fail "a: the agent served the reconnect after the handoff (served $served -> $(agent_field .served))"
+[ "$(agent_field .deferred)" -gt "$deferred" ] || fail "a: the agent's deferred did not grow ($deferred -> $(agent_field .deferred))"
 [ "$(tlshd_failed)" = 0 ] || fail "a: tlshd logged failed handshakes"
-mark "a: reconnect after handoff served by tlshd in $ms ms (tlshd successes $ok -> $ok2, agent served $served unchanged, deferred $deferred -> $(field .deferred))"
+tb_mark "a: reconnect after handoff served by tlshd in $ms ms (tlshd successes $ok -> $ok2, agent served $served unchanged, deferred $deferred -> $(agent_field .deferred))"
 echo "TLSROOT-SUMMARY: handoff-a ms=$ms tlshd-served=$((ok2 - ok))"
 
 # b. tlshd frozen: the agent takes over after the grace period. Timed
 # per request from the kernel's submit to its completion (the transport's
 # reconnect back-off after ss -K is not the agent's doing).
-served=$(field .served) takeovers=$(field .takeovers)
+served=$(agent_field .served) takeovers=$(agent_field .takeovers)
 trace_on
 kill -STOP "$pid" || fail "b: cannot stop tlshd"
 ms=$(forced_reconnect b 60 90) || { kill -CONT "$pid"; fail "b: no root I/O within 90 s with tlshd frozen"; }
 # NVMe: the I/O queues reconnect after the admin queue; wait for them.
 [ $kind = nvme ] && sleep 3
 read -r hs_ms nsub ndone <<<"$(trace_worst_ms)"
-t=$(field .takeovers) s=$(field .served)
+t=$(agent_field .takeovers) s=$(agent_field .served)
 echo 3 >/proc/sys/vm/drop_caches
 grep -qx b /var/lib/tlsroot-test/handoff-b-$boot ||
 	{ kill -CONT "$pid"; fail "b: the file written with tlshd frozen does not read back"; }
@@ -278,36 +250,37 @@ kill -CONT "$pid"
 # Grace plus one handshake; a TCG handshake is well under 3 s.
 [ -n "$hs_ms" ] || fail "b: no handshake_submit/handshake_complete pair in the trace"
 [ "$hs_ms" -le $((grace + 3000)) ] || fail "b: a handshake took $hs_ms ms from request to completion, more than grace $grace ms + 3000 ms"
-mark "b: tlshd frozen: $ndone of $nsub requests served by the agent, the slowest $hs_ms ms after the kernel's request; root I/O back $ms ms after ss -K (grace $grace ms; takeovers $takeovers -> $t, served $served -> $s)"
+tb_mark "b: tlshd frozen: $ndone of $nsub requests served by the agent, the slowest $hs_ms ms after the kernel's request; root I/O back $ms ms after ss -K (grace $grace ms; takeovers $takeovers -> $t, served $served -> $s)"
 echo "TLSROOT-SUMMARY: handoff-b worst request-to-done ms=$hs_ms ss-to-io ms=$ms"
 
 # c. systemctl stop tlshd: the agent is active first, nothing fails.
-failed=$(field .failed) tfailed=$(tlshd_failed) served=$(field .served)
+failed=$(agent_field .failed) tfailed=$(tlshd_failed) served=$(agent_field .served)
 systemctl stop tlshd || fail "c: systemctl stop tlshd failed"
-[ "$(field .mode)" = active ] || fail "c: the agent is $(field .mode) after tlshd stopped"
+[ "$(agent_field .mode)" = active ] || fail "c: the agent is $(agent_field .mode) after tlshd stopped"
 ms=$(forced_reconnect c 40 90) || fail "c: no root I/O within 90 s after tlshd stopped"
-[ "$(field .failed)" = "$failed" ] || fail "c: the agent failed handshakes ($failed -> $(field .failed)): $(field .last_error)"
+[ "$(agent_field .failed)" = "$failed" ] || fail "c: the agent failed handshakes ($failed -> $(agent_field .failed)): $(agent_field .last_error)"
 [ "$(tlshd_failed)" = "$tfailed" ] || fail "c: tlshd logged failed handshakes ($tfailed -> $(tlshd_failed))"
-[ "$(field .served)" -gt "$served" ] || fail "c: the agent did not serve the reconnect after tlshd stopped"
-mark "c: tlshd stopped: agent active, reconnect served by the agent in $ms ms, no failed handshake"
+[ "$(agent_field .served)" -gt "$served" ] || fail "c: the agent did not serve the reconnect after tlshd stopped"
+tb_mark "c: tlshd stopped: agent active, reconnect served by the agent in $ms ms, no failed handshake"
 echo "TLSROOT-SUMMARY: handoff-c ms=$ms"
 
 # d. tlshd again (a second handoff), then killed outright.
 systemctl start tlshd || fail "d: systemctl start tlshd failed"
 tlshd_confined d
-wait_status 15 '.mode == "standby"' || fail "d: no handoff after tlshd restarted: mode $(field .mode)"
-failed=$(field .failed) tfailed=$(tlshd_failed) served=$(field .served)
+wait_status 15 '.mode == "standby"' || fail "d: no handoff after tlshd restarted: mode $(agent_field .mode)"
+failed=$(agent_field .failed) tfailed=$(tlshd_failed) served=$(agent_field .served)
 kill -KILL "$pid" || fail "d: cannot kill tlshd"
-wait_status 15 '.mode == "active"' || fail "d: the agent is $(field .mode) 15 s after tlshd was killed"
+wait_status 15 '.mode == "active"' || fail "d: the agent is $(agent_field .mode) 15 s after tlshd was killed"
 ms=$(forced_reconnect d 40 90) || fail "d: no root I/O within 90 s after tlshd was killed"
-[ "$(field .failed)" = "$failed" ] || fail "d: the agent failed handshakes ($failed -> $(field .failed)): $(field .last_error)"
+[ "$(agent_field .failed)" = "$failed" ] || fail "d: the agent failed handshakes ($failed -> $(agent_field .failed)): $(agent_field .last_error)"
 [ "$(tlshd_failed)" = "$tfailed" ] || fail "d: tlshd logged failed handshakes ($tfailed -> $(tlshd_failed))"
-[ "$(field .served)" -gt "$served" ] || fail "d: the agent did not serve the reconnect after tlshd was killed"
-[ "$(field .failed)" = 0 ] || fail "the agent reports failed handshakes: $(field .last_error)"
-mark "d: tlshd killed: agent active, reconnect served by the agent in $ms ms, no failed handshake"
+[ "$(agent_field .served)" -gt "$served" ] || fail "d: the agent did not serve the reconnect after tlshd was killed"
+[ "$(agent_field .failed)" = 0 ] || fail "the agent reports failed handshakes: $(agent_field .last_error)"
+tb_mark "d: tlshd killed: agent active, reconnect served by the agent in $ms ms, no failed handshake"
 echo "TLSROOT-SUMMARY: handoff-d ms=$ms"
 echo "TLSROOT-SUMMARY: agent status: $(tlsroot agent status)"
 
-[ $kind = nfs ] && run_copy
+# Both roots: the host scans the root disk for the key or the PSK.
+run_copy
 
 pass_or_pressure "$kind root, handoff to a confined tlshd and back: (a) tlshd served a reconnect after drop_caches, (b) frozen tlshd: the agent served every request within grace + one handshake, (c) stopped and (d) killed tlshd: agent active, no failed handshake"

@@ -16,37 +16,20 @@
 # agent must never touch the root file system. Then (NFS) the initramfs
 # goes to /boot for dracut's shutdown, and the machine powers off: the
 # host checks the shutdown on the console (tests/qemu/pressure.sh).
-export PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
-exec >/dev/console 2>&1
+# shellcheck source-path=SCRIPTDIR/.. source=verdict-lib.sh
+. /usr/local/lib/tlsroot-test/verdict-lib.sh
 OUTAGE_S=30
 WAIT_S=60
 MARGIN_MIB=48
 
-mark() { echo "TLSROOT-MARK: $*"; }
-result() {
-	echo "TLSROOT-RESULT: $*"
-	sync
-	echo "<5>tlsroot-test: poweroff requested" >/dev/kmsg
-	systemctl --no-block poweroff
-	exit 0
-}
-fail() { result "FAIL $*"; }
-agent_field() { tlsroot agent status 2>/dev/null | jq -r "$1" 2>/dev/null; }
-
-mode= size=
-for w in $(cat /proc/cmdline); do
-	case $w in
-	tb.pressure=*) mode=${w#*=} ;;
-	tb.pressure.disk=*) size=${w#*=} ;;
-	esac
-done
+mode=$(cmdline_arg tb.pressure) size=$(cmdline_arg tb.pressure.disk)
 case $mode in agent | both) ;; *) fail "tb.pressure=$mode: want agent or both" ;; esac
 fstype=$(findmnt -n -o FSTYPE /)
 case $fstype in
 nfs*) transport=nfs ctl="link-outage $OUTAGE_S" ;;
 *) transport=nvme ctl="nvmet-outage $OUTAGE_S" ;;
 esac
-mark "pressure ($mode, $transport root, $fstype): uptime $(cut -d' ' -f1 /proc/uptime) s"
+tb_mark "pressure ($mode, $transport root, $fstype): uptime $(cut -d' ' -f1 /proc/uptime) s"
 
 # 1. The test bed: no swap, the host's disk (tar: tlsroot-pressure, initrd).
 [ "$(wc -l </proc/swaps)" -le 1 ] || fail "pressure setup: swap is on: $(tail -n +2 /proc/swaps | tr '\n' ';')"
@@ -55,13 +38,12 @@ disk=/dev/vda
 modprobe virtio_blk 2>/dev/null
 for _ in $(seq 1 300); do [ -b $disk ] && break; sleep 0.2; done
 [ -b $disk ] && [ -n "$size" ] || fail "pressure setup: no host disk ($disk, tb.pressure.disk=$size)"
-ram=/run/tlsroot-pressure
-mkdir -p $ram && tar -xf $disk -C $ram || fail "pressure setup: cannot unpack $disk"
-[ -x $ram/tlsroot-pressure ] || fail "pressure setup: no tlsroot-pressure on $disk"
+hostdisk=/run/tlsroot-pressure
+mkdir -p $hostdisk && tar -xf $disk -C $hostdisk || fail "pressure setup: cannot unpack $disk"
+[ -x $hostdisk/tlsroot-pressure ] || fail "pressure setup: no tlsroot-pressure on $disk"
 
 # 2. The agent: alive, confined (seccomp), what it has read and written.
-pid=$(cat /run/tlsroot/agent.pid 2>/dev/null)
-[ -n "$pid" ] && [ -d /proc/$pid ] || fail "the tlsroot agent is not running on the real root"
+agent_running
 io_of() { awk -v k="$1:" '$1 == k { print $2 }' /proc/$pid/io; }
 majflt_of() { awk '{ print $12 }' /proc/$pid/stat; }
 rootdev=$(stat -c %d /)
@@ -89,9 +71,9 @@ where=initramfs
 systemctl is-active -q tlshd.service &&
 	fail "tlshd.service runs beside the agent that keeps every handshake: $(systemctl status tlshd.service 2>&1 | head -n 6 | tr '\n' ';')"
 if [ -z "${TB_BEFORE:-}" ]; then
-	skipped=$(dmesg | grep -m1 'tlsroot: tlshd not started: ' | sed 's/^\[ *[0-9.]*\] //') ||
+	skipped=$(tlshd_skipped) ||
 		fail "no line from the tlshd drop-in's condition: $(systemctl status tlshd.service 2>&1 | head -n 6 | tr '\n' ';')"
-	mark "drop-in: $skipped"
+	tb_mark "drop-in: $skipped"
 fi
 rb0=$(io_of read_bytes) wb0=$(io_of write_bytes) mf0=$(majflt_of) served0=$(agent_field .served)
 [ -n "$rb0" ] && [ -n "$wb0" ] || fail "cannot read /proc/$pid/io"
@@ -114,7 +96,7 @@ round() { # agent|baseline [agent pid]
 	file=/var/lib/tlsroot-test/pressure-$1-$tok
 	echo 3 >/proc/sys/vm/drop_caches
 	# fd 3: a copy of its report lines in /run, for the checks below.
-	$ram/tlsroot-pressure "$1" "$file" "$tok" $MARGIN_MIB "$ctl" $OUTAGE_S "$WAIT_S" ${2:-} \
+	$hostdisk/tlsroot-pressure "$1" "$file" "$tok" $MARGIN_MIB "$ctl" $OUTAGE_S "$WAIT_S" ${2:-} \
 		3>/run/tlsroot-pressure-$1.out ||
 		fail "tlsroot-pressure ($1) exited with status $?"
 	[ "$(dmesg | grep -c 'Out of memory')" = 0 ] || fail "pressure setup: the kernel logged 'Out of memory'"
@@ -158,7 +140,7 @@ if [ $mode = both ]; then
 	for _ in $(seq 1 50); do [ "$(awk '{ print $3 }' /proc/$pid/stat)" = T ] && break; sleep 0.1; done
 	[ "$(awk '{ print $3 }' /proc/$pid/stat)" = T ] || fail "baseline setup: the agent (pid $pid) is not stopped"
 	kill -0 $tpid 2>/dev/null || fail "baseline setup: tlshd died: $(tr '\n' '|' </run/tlshd-baseline.log)"
-	mark "baseline: stock tlshd pid $tpid listens (config, trust anchor and binary on the root); agent pid $pid frozen (SIGSTOP)"
+	tb_mark "baseline: stock tlshd pid $tpid listens (config, trust anchor and binary on the root); agent pid $pid frozen (SIGSTOP)"
 	round baseline "$pid"
 	[ "$(awk '{ print $3 }' /proc/$pid/stat)" != T ] || fail "after the rescue the agent is still frozen"
 	agent_untouched "round 2"
@@ -174,8 +156,8 @@ fi
 
 # 6. (NFS) the initramfs into /boot, for dracut-shutdown's exitrd.
 if [ $transport = nfs ]; then
-	[ -s $ram/initrd.img ] || fail "shutdown setup: no initrd.img on the host disk"
-	cp $ram/initrd.img "/boot/initrd.img-$(uname -r)" && sync ||
+	[ -s $hostdisk/initrd.img ] || fail "shutdown setup: no initrd.img on the host disk"
+	cp $hostdisk/initrd.img "/boot/initrd.img-$(uname -r)" && sync ||
 		fail "shutdown setup: cannot place the initrd in /boot"
 	echo "TLSROOT-SHUTDOWN: agent pid $pid; initramfs for the exitrd in /boot/initrd.img-$(uname -r)"
 fi

@@ -5,39 +5,23 @@
 # final: write and read back a file, check the mount options, force a
 # second reconnect, check the agent's counters, leave a copy of /run on the
 # root for the host's secret scan, print TLSROOT-RESULT and power off.
-export PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
-SERVER=192.0.2.1
-state=/run/tlsroot-test
-mkdir -p $state
-exec >/dev/console 2>&1
-
-mark() { echo "TLSROOT-MARK: $*"; }
-
-result() {
-	echo "TLSROOT-RESULT: $*"
-	sync
-	systemctl --no-block poweroff
-	exit 0
-}
-fail() { result "FAIL $*"; }
-
-agent_json() { tlsroot agent status 2>/dev/null; }
-agent_field() { agent_json | jq -r "$1" 2>/dev/null; }
+# shellcheck source-path=SCRIPTDIR/.. source=verdict-lib.sh
+. /usr/local/lib/tlsroot-test/verdict-lib.sh
 
 # Kill the NFS TCP connection(s) and wait for root I/O to work again.
 reconnect() { # label
 	local before after t0 t1 f
 	before=$(agent_field .served)
 	t0=$(date +%s%N)
-	ss -K dst "$SERVER" dport = :2049 >/dev/null 2>&1
-	f=/var/lib/tlsroot-test/reconnect-$1-$(cat /proc/sys/kernel/random/boot_id)
+	ss -K dst "$TB_SERVER_IP" dport = :2049 >/dev/null 2>&1
+	f=/var/lib/tlsroot-test/reconnect-$1-$boot
 	if ! timeout 90 sh -c "echo $1 >$f && sync $f"; then
 		echo "no root I/O within 90 s after killing the NFS connection ($1)"
 		return 1
 	fi
 	t1=$(date +%s%N)
 	after=$(agent_field .served)
-	mark "reconnect $1: root I/O back after $(( (t1 - t0) / 1000000 )) ms; agent served $before -> $after"
+	tb_mark "reconnect $1: root I/O back after $(( (t1 - t0) / 1000000 )) ms; agent served $before -> $after"
 	if [ -n "$before" ] && [ -n "$after" ] && [ "$after" -le "$before" ]; then
 		echo "the agent served no handshake for the reconnect ($1)"
 		return 1
@@ -47,7 +31,7 @@ reconnect() { # label
 
 case ${1:-} in
 early)
-	mark "real root: early unit runs at uptime $(cut -d' ' -f1 /proc/uptime) s"
+	tb_mark "real root: early unit runs at uptime $(cut -d' ' -f1 /proc/uptime) s"
 	if out=$(reconnect early); then
 		echo ok >$state/early
 	else
@@ -60,22 +44,19 @@ final) ;;
 *) echo "usage: $0 early|final"; exit 2 ;;
 esac
 
-mark "real root: booted (uptime $(cut -d' ' -f1 /proc/uptime) s)"
-cmdline=$(cat /proc/cmdline)
+tb_mark "real root: booted (uptime $(cut -d' ' -f1 /proc/uptime) s)"
 # The memory-pressure outage scenarios (nfsroot-pressure*) have theirs;
 # with tb.handoff=1 (6.12) the handoff verdict runs them after its own.
-case " $cmdline " in *" tb.handoff=1 "*) ;; *" tb.pressure="*) exec /usr/local/sbin/tlsroot-pressure-verdict ;; esac
-want_sec=$(echo "$cmdline" | sed -n 's/.*xprtsec=\([a-z]*\).*/\1/p')
+if ! cmdline_has tb.handoff=1 && cmdline_has 'tb.pressure=*'; then
+	exec /usr/local/sbin/tlsroot-pressure-verdict
+fi
+want_sec=$(sed -n 's/.*xprtsec=\([a-z]*\).*/\1/p' /proc/cmdline)
 root_line=$(awk '$2 == "/" && $3 ~ /^nfs/' /proc/mounts | tail -n1)
 echo "TLSROOT-SUMMARY: root mount: $root_line"
 [ -n "$root_line" ] || fail "/ is not an NFS mount: $(awk '$2 == "/"' /proc/mounts)"
 
 # 1. Write and read back through the server (caches dropped).
-boot=$(cat /proc/sys/kernel/random/boot_id)
-f=/var/lib/tlsroot-test/rw-$boot
-echo "tlsroot rw check $boot" >$f && sync "$f" || fail "cannot write $f on the root"
-echo 3 >/proc/sys/vm/drop_caches
-grep -qx "tlsroot rw check $boot" "$f" || fail "read back of $f differs"
+rw_check "tlsroot rw check"
 
 # 2. Mount options.
 case $root_line in *"xprtsec=$want_sec"*) ;; *) fail "root is not mounted with xprtsec=$want_sec: $root_line" ;; esac
@@ -92,14 +73,12 @@ fi
 case $root_line in *tls_identity=*) fail "tls_identity= reached the kernel: $root_line" ;; esac
 
 # 3. The agent: alive, '@' in argv[0], no failed handshake, early reconnect ok.
-pid=$(cat /run/tlsroot/agent.pid 2>/dev/null)
-[ -n "$pid" ] && [ -d /proc/$pid ] || fail "the tlsroot agent is not running on the real root"
-argv0=$(tr '\0' '\n' </proc/$pid/cmdline | head -n1)
-case $argv0 in @*) ;; *) fail "agent argv[0] is '$argv0', not @...: systemd would kill it at shutdown" ;; esac
+agent_running
+agent_argv0_at
 [ "$(cat $state/early 2>/dev/null)" = ok ] || fail "reconnect right after switch_root: $(cat $state/early 2>/dev/null || echo 'early unit did not run')"
 # The handoff scenarios (nfsroot-handoff-*): the checks above, then
 # theirs, which force reconnects of their own after the handoff.
-case " $cmdline " in *" tb.handoff=1 "*) exec /usr/local/sbin/tlsroot-handoff-verdict ;; esac
+cmdline_has tb.handoff=1 && exec /usr/local/sbin/tlsroot-handoff-verdict
 out=$(reconnect booted) || fail "$out"
 echo "$out"
 status=$(agent_json)
@@ -111,13 +90,7 @@ if systemctl is-active -q tlsroot-agent.service 2>/dev/null; then
 	echo "TLSROOT-SUMMARY: tlsroot-agent.service is active on the real root (main pid $(systemctl show -P MainPID tlsroot-agent.service))"
 fi
 
-# 4. A copy of /run on the root: the host scans the exported disk for
-# the private key's bytes (none may appear in /run or on the root).
-# A canary in /run shows the host that its scan does see this copy.
-canary=$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')
-echo "tlsroot-canary-$canary" >$state/canary
-tar -C /run --one-file-system -cf /var/lib/tlsroot-test/run-$boot.tar . 2>/dev/null
-sync
-echo "TLSROOT-CANARY: $canary"
+# 4. A copy of /run on the root for the host's secret scan.
+run_copy
 
 result "PASS root over xprtsec=$want_sec: wrote and read back, reconnects after switch_root and after boot served, agent failed=0"

@@ -10,34 +10,15 @@
 #              by the agent; prints TLSROOT-OUTAGE-TOKEN for the next boot;
 #   check:TOK  basic, and the file written during the outage of the boot
 #              before holds TOK (the write reached the disk).
-export PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
-SERVER=192.0.2.1
-exec >/dev/console 2>&1
+# shellcheck source-path=SCRIPTDIR/.. source=verdict-lib.sh
+. /usr/local/lib/tlsroot-test/verdict-lib.sh
 # The handoff scenarios (nvmeroot-handoff-*) have their own checks.
-case " $(cat /proc/cmdline) " in *" tb.handoff=1 "*) exec /usr/local/sbin/tlsroot-handoff-verdict nvme ;; esac
+cmdline_has tb.handoff=1 && exec /usr/local/sbin/tlsroot-handoff-verdict nvme
 
-mark() { echo "TLSROOT-MARK: $*"; }
-result() {
-	echo "TLSROOT-RESULT: $*"
-	sync
-	systemctl --no-block poweroff
-	exit 0
-}
-fail() { result "FAIL $*"; }
-agent_field() { tlsroot agent status 2>/dev/null | jq -r "$1" 2>/dev/null; }
-ctl() { # one request to the server's control port
-	local answer
-	exec 5<>"/dev/tcp/$SERVER/7777" || return 1
-	echo "$*" >&5
-	read -r -t 60 answer <&5
-	exec 5>&-
-	echo "$answer"
-	[ "${answer%% *}" = OK ]
-}
 uptime_ms() { local u; read -r u _ </proc/uptime; echo $(( ${u%.*} * 1000 + 10#${u#*.} * 10 )); }
 
 outage_phase() { # ctrl served io want summary
-	local ctrl=$1 served=$2 io=$3 want=$4 summary=$5 tok g before t0 t1 st back i done_at after failed io2
+	local ctrl=$1 served=$2 io=$3 want=$4 summary=$5 tok g before t0 t1 st back i done_at after failed
 	tok=$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')
 	g=/var/lib/tlsroot-test/outage-$tok
 	mkfifo /run/tlsroot-test-nap && exec 9<>/run/tlsroot-test-nap || fail "cannot make /run/tlsroot-test-nap"
@@ -56,10 +37,10 @@ outage_phase() { # ctrl served io want summary
 	waitfor live 1 || fail "controller $ctrl is $st before the outage"
 	before=$served
 	t0=$(uptime_ms)
-	ctl nvmet-outage 20 >/run/ctl.out || fail "server: nvmet-outage: $(cat /run/ctl.out)"
+	tb_server_ctl nvmet-outage 20 >/run/ctl.out || fail "server: nvmet-outage: $(cat /run/ctl.out)"
 	waitfor down 30 || fail "controller $ctrl stayed live for 30 s after the port was disabled"
 	t1=$(uptime_ms)
-	mark "outage: $ctrl is $st $((t1 - t0)) ms after the request"
+	tb_mark "outage: $ctrl is $st $((t1 - t0)) ms after the request"
 	( echo "written during the outage $tok" >"$g" && sync "$g" && echo done >/run/outage-write ) &
 	nap 2
 	[ -e /run/outage-write ] && fail "the write issued during the outage completed at once: the root was not away"
@@ -82,11 +63,8 @@ if [ "${1:-}" = --outage-phase ]; then
 	exit 0
 fi
 
-mode=basic
-for w in $(cat /proc/cmdline); do
-	case $w in testbed.nvme=*) mode=${w#*=} ;; esac
-done
-mark "real root: booted (uptime $(cut -d' ' -f1 /proc/uptime) s), mode $mode"
+mode=$(cmdline_arg testbed.nvme) || mode=basic
+tb_mark "real root: booted (uptime $(cut -d' ' -f1 /proc/uptime) s), mode $mode"
 # The memory-pressure outage scenarios (nvmeroot-pressure*) have their own.
 [ "$mode" = pressure ] && exec /usr/local/sbin/tlsroot-pressure-verdict
 
@@ -117,21 +95,18 @@ io=$(( ${1:-0} + ${2:-0} + ${3:-0} ))
 echo "TLSROOT-SUMMARY: tls_key $got = unsealed serial $serial; $io I/O queues; reconnect_delay $(cat /sys/class/nvme/$ctrl/reconnect_delay 2>/dev/null) ctrl_loss_tmo $(cat /sys/class/nvme/$ctrl/ctrl_loss_tmo 2>/dev/null)"
 
 # 3. The agent: alive, '@' in argv[0], every handshake served.
-pid=$(cat /run/tlsroot/agent.pid 2>/dev/null)
-[ -n "$pid" ] && [ -d /proc/$pid ] || fail "the tlsroot agent is not running on the real root"
-argv0=$(tr '\0' '\n' </proc/$pid/cmdline | head -n1)
-case $argv0 in @*) ;; *) fail "agent argv[0] is '$argv0', not @..." ;; esac
+agent_running
+agent_argv0_at
 served=$(agent_field .served) failed=$(agent_field .failed)
 [ "$failed" = 0 ] || fail "the agent reports $failed failed handshakes: $(agent_field .last_error)"
 [ "${served:-0}" -ge $((io + 1)) ] || fail "the agent served $served handshakes, fewer than the $((io + 1)) queues"
 
 # 4. Write, sync, read back from the disk.
-boot=$(cat /proc/sys/kernel/random/boot_id)
-f=/var/lib/tlsroot-test/rw-$boot
-echo "tlsroot nvme rw check $boot" >$f && sync "$f" || fail "cannot write $f on the root"
-echo 3 >/proc/sys/vm/drop_caches
-grep -qx "tlsroot nvme rw check $boot" "$f" || fail "read back of $f differs"
+rw_check "tlsroot nvme rw check"
 summary="root on $src over TLS (tls_key $got), $io I/O queues, rw ok, agent served $served failed 0"
+
+# The host scans the root disk for the PSK (nvmeroot.sh): /run goes there.
+run_copy
 
 case $mode in
 basic) result "PASS $summary" ;;
@@ -150,10 +125,5 @@ esac
 # no page of the watcher's code has to come from the root while it is away
 # (drop_caches above evicted much; bash code paths not used yet were never
 # loaded). Only builtins until the reconnect, apart from the write.
-ram=/run/tlsroot-test-ram
-mkdir -p $ram && cp /usr/bin/bash "$0" $ram/ || fail "cannot stage bash in $ram"
-for lib in $(ldd /usr/bin/bash | awk '$1 ~ /^\// {print $1} $3 ~ /^\// {print $3}'); do
-	cp -L "$lib" $ram/ || fail "cannot stage $lib"
-done
-exec $ram/ld-linux-x86-64.so.2 --library-path $ram $ram/bash $ram/tlsroot-nvme-verdict \
-	--outage-phase "$ctrl" "$served" "$io" "$want" "$summary"
+tb_stage_ram $ram /usr/bin/bash "$0" || fail "cannot stage bash and its libraries in $ram"
+tb_ram_exec $ram bash "$ram/${0##*/}" --outage-phase "$ctrl" "$served" "$io" "$want" "$summary"
