@@ -269,6 +269,34 @@ tb_stop_bench_agent() {
 	esac
 }
 
+# tb_client_root DIR SRC [UNIT-LINE...]: the test's part of the client root
+# tree DIR (NFS export or NVMe namespace) that both kinds share: the
+# handoff and pressure verdicts and their libraries, SRC's tlsroot binary
+# (this run's, when there is one), tlshd's drop-in, a quiet boot, and the
+# directory the verdicts write to. Verdicts are installed without .sh:
+# the units and the verdicts call them so.
+# tlshd.service starts only with tb.handoff=1 (the agent serves the root
+# otherwise) or tb.pressure (rd.tlsroot.handoff=never: the 55tlsroot
+# drop-in's condition skips it). It runs and logs as the 55tlsroot
+# drop-ins make it (from memory, to the kernel log); loglevel=1 only adds
+# a line per handshake, set here before their ExecStartPre= copies the
+# configuration (00- sorts first). UNIT-LINEs go to its [Unit].
+tb_client_root() {
+	local t=$1 src=$2 v
+	shift 2
+	for v in handoff pressure; do
+		install -m 0755 /tlsroot-test/nfsroot/tlsroot-$v-verdict.sh $t/usr/local/sbin/tlsroot-$v-verdict
+	done
+	install -D -m 0644 -t $t/usr/local/lib/tlsroot-test /tlsroot-test/lib.sh /tlsroot-test/verdict-lib.sh
+	[ -f $src/tlsroot ] && install -m 0755 $src/tlsroot $t/usr/local/sbin/tlsroot
+	mkdir -p $t/etc/systemd/system/tlshd.service.d
+	printf '%s\n' '[Unit]' 'ConditionKernelCommandLine=|tb.handoff=1' 'ConditionKernelCommandLine=|tb.pressure' \
+		"$@" '[Service]' 'ExecStartPre=-/bin/sed -i s/^loglevel=0/loglevel=1/ /run/tlsroot/tlshd.conf' \
+		>$t/etc/systemd/system/tlshd.service.d/00-tlsroot-test.conf
+	tb_client_root_quiet $t
+	mkdir -p $t/var/lib/tlsroot-test
+}
+
 # tb_client_root_quiet DIR: make the client root tree DIR (NFS export or
 # NVMe namespace) boot short and leave the network as the initramfs made
 # it: no daemons the verdicts do not use, and not a first boot. An empty

@@ -14,26 +14,11 @@ dev=/dev/vde
 t=/mnt/nvmeroot
 mkdir -p $t
 mount -t ext4 $dev $t || { echo "nvmeroot-export: cannot mount $dev"; exit 1; }
-# Installed without .sh: the unit and the verdicts call them so. The
-# handoff and pressure verdicts serve both roots (nfsroot-export.sh).
 install -m 0755 $src/tlsroot-nvme-verdict.sh $t/usr/local/sbin/tlsroot-nvme-verdict
-for v in handoff pressure; do
-	install -m 0755 /tlsroot-test/nfsroot/tlsroot-$v-verdict.sh $t/usr/local/sbin/tlsroot-$v-verdict
-done
-install -D -m 0644 -t $t/usr/local/lib/tlsroot-test /tlsroot-test/lib.sh /tlsroot-test/verdict-lib.sh
-[ -f $src/tlsroot ] && install -m 0755 $src/tlsroot $t/usr/local/sbin/tlsroot
 install -m 0644 $src/tlsroot-nvme-verdict.service $t/etc/systemd/system/
 mkdir -p $t/etc/systemd/system/multi-user.target.wants
 ln -sf ../tlsroot-nvme-verdict.service $t/etc/systemd/system/multi-user.target.wants/
-# tlshd.service starts only with tb.handoff=1 (the agent serves this root
-# otherwise) or tb.pressure (rd.tlsroot.handoff=never: the 55tlsroot
-# drop-in's condition skips it).
-mkdir -p $t/etc/systemd/system/tlshd.service.d
-printf '%s\n' '[Unit]' 'ConditionKernelCommandLine=|tb.handoff=1' 'ConditionKernelCommandLine=|tb.pressure' '[Service]' \
-	'ExecStartPre=-/bin/sed -i s/^loglevel=0/loglevel=1/ /run/tlsroot/tlshd.conf' \
-	>$t/etc/systemd/system/tlshd.service.d/00-tlsroot-test.conf
-tb_client_root_quiet $t
-mkdir -p $t/var/lib/tlsroot-test
+tb_client_root $t $src
 umount $t || { echo "nvmeroot-export: cannot unmount $dev"; exit 1; }
 
 mkdir $sub/namespaces/2
