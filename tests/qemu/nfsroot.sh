@@ -13,7 +13,6 @@
 # run do not see each other's PCR extensions.
 
 NR_IDENTITY=client1
-NR_MEM=${NR_MEM:-1024}
 NR_PIDS=()
 
 nr_log() { echo "nfsroot: $*" >&2; }
@@ -84,8 +83,10 @@ nr_swtpm_wait() {
 
 # Provisioning boot: the client VM (test-bed boot path, its own swtpm)
 # seals the identity and prints the bundle. Cached per run and kernel.
-nr_seal() { # label payload-dir
-	local label=$1 d vm p log sum
+# --script=NAME: another guest seal script (nvmeroot.sh).
+nr_seal() { # label payload-dir [--script=NAME]
+	local label=$1 d vm p log sum script=nfsroot-seal.sh off=yes
+	case ${3:-} in --script=*) script=${3#*=} ;; esac
 	d=$(nr_dir "$label")
 	[ -s "$d/$NR_IDENTITY.bundle" ] && return 0
 	mkdir -p "$d"
@@ -93,23 +94,26 @@ nr_seal() { # label payload-dir
 	p=$d/seal-payload
 	rm -rf "$p"
 	cp -a "$2" "$p"
-	# NR_SEAL_SCRIPT: another guest seal script (nvmeroot.sh).
-	cp "$TB_HERE/guest/${NR_SEAL_SCRIPT:-nfsroot-seal.sh}" "$p/"
+	cp "$TB_HERE/guest/$script" "$p/"
 	{
 		echo "TB_KERNEL=$label"
-		echo "exec bash /tlsroot-test/${NR_SEAL_SCRIPT:-nfsroot-seal.sh}"
+		echo "exec bash /tlsroot-test/$script"
 	} >"$p/scenario.sh"
 	nr_swtpm "$d/tpm" || { nr_log "swtpm did not start"; return 1; }
-	tb_start_vm "$vm" "$label" client "$TB_CLIENT_IP" 1024 client "$p" "${TB_SWTPM_ARGS[@]}" ||
+	tb_start_vm "$vm" "$label" --payload="$p" -- "${TB_SWTPM_ARGS[@]}" ||
 		{ nr_log "seal VM did not start"; return 1; }
 	NR_PIDS+=("$(tb_vm_pid "$vm")")
 	tb_wait_marker "$vm" '^TLSROOT-RESULT: ' 180
-	tb_wait_exit "$vm" 30
+	tb_wait_exit "$vm" 30 || off=no
 	nr_swtpm_wait "$d/tpm"
 	rm -f "$TB_RUN/vm-$vm/disk.qcow2" "$TB_RUN/vm-$vm/initrd"
 	log=$(tb_vm_log "$vm")
 	if ! grep -aq '^TLSROOT-RESULT: PASS' "$log"; then
 		nr_log "sealing in the client VM failed: $(grep -a -m1 '^TLSROOT-RESULT' "$log")"
+		return 1
+	fi
+	if [ $off = no ]; then
+		nr_log "the seal VM printed its verdict but did not power off within 30 s [log: $log]"
 		return 1
 	fi
 	tr -d '\r' <"$log" | sed -n '/^TLSROOT-BUNDLE-BEGIN$/,/^TLSROOT-BUNDLE-END$/p' |
@@ -226,17 +230,26 @@ nr_prepare_unlocked() { # label payload-dir
 	nr_build_images "$1" "$d" --bundle "$d/$NR_IDENTITY.bundle"
 }
 
-# nr_boot VM LABEL INITRD TIMEOUT APPEND...: one diskless NFS-root boot
-# with a copy of the sealed TPM state; returns when the VM is off.
-# NR_QEMU_EXTRA (array): more QEMU arguments for the client (e.g. a disk).
+# nr_boot VM LABEL INITRD [OPTION...] APPEND...: one diskless network-root
+# boot with a copy of the sealed TPM state. Returns when the VM is off: 0;
+# 1 if it did not start; 2 if it still ran after the timeout (killed).
+# Options: --timeout=S (400), and tb_start_vm's --mem=, --smp=,
+# --one-tcg-thread, --drive= for the client.
 nr_boot() {
-	local vm=$1 label=$2 initrd=$3 timeout=$4 d
-	shift 4
+	local vm=$1 label=$2 initrd=$3 timeout=400 d opts=()
+	shift 3
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--timeout=*) timeout=${1#*=} ;;
+		--mem=* | --smp=* | --one-tcg-thread | --drive=*) opts+=("$1") ;;
+		--*) nr_log "nr_boot $vm: unknown option '$1'"; return 1 ;;
+		*) break ;;
+		esac
+		shift
+	done
 	d=$(nr_dir "$label")
 	nr_swtpm "$TB_RUN/vm-$vm-tpm" "$d/tpm/state" || { nr_log "swtpm did not start"; return 1; }
-	TB_DIRECT_INITRD=$initrd TB_DIRECT_APPEND="$*" \
-		tb_start_vm "$vm" "$label" client "$TB_CLIENT_IP" "$NR_MEM" client /nonexistent \
-		"${TB_SWTPM_ARGS[@]}" ${NR_QEMU_EXTRA[@]+"${NR_QEMU_EXTRA[@]}"} ||
+	tb_start_vm "$vm" "$label" --initrd="$initrd" --append="$*" ${opts[@]+"${opts[@]}"} -- "${TB_SWTPM_ARGS[@]}" ||
 		{ nr_log "client VM did not start"; return 1; }
 	NR_PIDS+=("$(tb_vm_pid "$vm")")
 	if ! tb_wait_exit "$vm" "$timeout"; then
@@ -250,9 +263,54 @@ nr_server_compounds() {
 	tr -d '\r' <"$(tb_vm_log server)" | sed -n 's/^TLSROOT-NFSD: compound=//p' | tail -n1
 }
 
-# Names of the secret patterns of the client key found in FILES.
-nr_find_secret() { # files...
-	"$TB_HERE/find-secret" "$TB_RUN/pki/client.key" "$@"
+# Names of the secret patterns found in FILES: of the client key, or
+# with --psk PSK.txt HOSTNQN SUBNQN of an NVMe PSK (nvmeroot.sh).
+nr_find_secret() { # [--psk psk.txt hostnqn subnqn] files...
+	if [ "$1" = --psk ]; then
+		"$TB_HERE/find-secret" "$@"
+	else
+		"$TB_HERE/find-secret" "$TB_RUN/pki/client.key" "$@"
+	fi
+}
+
+# No secret in the open: none of its patterns (nr_find_secret ARGS) in the
+# image, the console or the root disk, which holds a copy of the client's
+# /run taken by the verdict. Positive control: the canary the verdict put
+# in /run is on that disk, so the scan did see the copy. Prints a FAIL
+# line, or nothing.
+nr_scan_secret() { # image log disk what [nr_find_secret args...]
+	local img=$1 log=$2 disk=$3 what=$4 hits canary
+	shift 4
+	if ! hits=$(nr_find_secret "$@" "$img" "$log" "$disk"); then
+		echo "FAIL $what in the open: $(echo "$hits" | head -n3 | tr '\n' ';')"
+		return 1
+	fi
+	canary=$(tr -d '\r' <"$log" | sed -n 's/^TLSROOT-CANARY: //p' | head -n1)
+	if [ -z "$canary" ] || ! grep -aqF "tlsroot-canary-$canary" "$disk"; then
+		echo "FAIL the copy of the client's /run (canary ${canary:-missing}) is not on the root disk: the secret scan would not see it"
+		return 1
+	fi
+}
+
+# The last --NAME=VALUE among a boot helper's options.
+nr_opt() { # name options...
+	local n=$1 v= o
+	shift
+	for o; do
+		case $o in --"$n"=*) v=${o#*=} ;; esac
+	done
+	echo "$v"
+}
+
+# The FAIL line of a boot that reached its verdict on the console, by
+# nr_boot's status: a VM still running at the end of its bound is a
+# failure, whatever it printed. Nothing for status 0.
+nr_boot_failed() { # status timeout log
+	case $1 in
+	0) return 1 ;;
+	2) echo "FAIL the VM printed its verdict but did not power off within $2 s (killed) [log: $3]" ;;
+	*) echo "FAIL the client VM or its swtpm did not start (boot status $1)" ;;
+	esac
 }
 
 # Seconds from kernel start to the root mounted (the test hook's kernel
@@ -261,34 +319,27 @@ nr_mounted_at() { # serial-log
 	tr -d '\r' <"$1" | sed -n 's/^\[ *\([0-9.]*\)\] tlsroot-test: root mounted.*/\1/p' | head -n1
 }
 
-# A boot that must reach the real root and pass its checks there.
-# Prints the verdict line "PASS|FAIL reason".
-nr_expect_root() { # vm label flavor export [extra cmdline...]
-	local vm=$1 label=$2 flavor=$3 export=$4 d log img hits at canary
+# A boot that must reach the real root, pass its checks there and power
+# off. Prints the verdict line "PASS|FAIL reason". Options: nr_boot's
+# (--timeout=400 unless given).
+nr_expect_root() { # vm label flavor export [option...] [extra cmdline...]
+	local vm=$1 label=$2 flavor=$3 export=$4 d log img at rc opts=(--timeout=400)
 	shift 4
+	while [ $# -gt 0 ] && [ "${1#--}" != "$1" ]; do opts+=("$1"); shift; done
 	d=$(nr_dir "$label")
 	img=$d/initrd-$flavor.img
-	nr_boot "$vm" "$label" "$img" "${NR_ROOT_TIMEOUT:-400}" "$(nr_append "$label" "$export" "$@")"
+	nr_boot "$vm" "$label" "$img" "${opts[@]}" "$(nr_append "$label" "$export" "$@")"
+	rc=$?
 	log=$(tb_vm_log "$vm")
 	nr_stop_pids
+	# Status 1: the log may be an earlier boot's of the same VM name.
+	[ $rc -eq 1 ] && { nr_boot_failed $rc - "$log"; return 1; }
 	if ! grep -aq '^TLSROOT-RESULT: PASS' "$log"; then
 		echo "FAIL $(grep -a -m1 '^TLSROOT-RESULT: ' "$log" | cut -c17- || true)$(grep -a -m1 -E 'dracut: FATAL|Kernel panic' "$log" | tr -d '\r' | cut -c1-200) (last mark: $(grep -a '^TLSROOT-MARK: ' "$log" | tail -n1 | cut -c15- | tr -d '\r')) [log: $log]"
 		return 1
 	fi
-	# No secret in the open: the image, the console, the exported root
-	# (which holds a copy of the client's /run, taken by the verdict unit).
-	if hits=$(nr_find_secret "$img" "$log" "$TB_RUN/server-root-$export.qcow2"); then
-		:
-	else
-		echo "FAIL the private key's bytes are in the open: $(echo "$hits" | head -n3 | tr '\n' ';')"
-		return 1
-	fi
-	# Positive control: the scanned disk does hold the client's copy of /run.
-	canary=$(tr -d '\r' <"$log" | sed -n 's/^TLSROOT-CANARY: //p' | head -n1)
-	if [ -z "$canary" ] || ! grep -aqF "tlsroot-canary-$canary" "$TB_RUN/server-root-$export.qcow2"; then
-		echo "FAIL the copy of the client's /run (canary ${canary:-missing}) is not on the exported disk: the secret scan would not see it"
-		return 1
-	fi
+	nr_boot_failed $rc "$(nr_opt timeout "${opts[@]}")" "$log" && return 1
+	nr_scan_secret "$img" "$log" "$TB_RUN/server-root-$export.qcow2" "the private key's bytes are" || return 1
 	at=$(nr_mounted_at "$log")
 	echo "PASS $(grep -a -m1 '^TLSROOT-RESULT: PASS' "$log" | sed 's/^TLSROOT-RESULT: PASS //' | tr -d '\r'); root mounted ${at:-?} s after kernel start; no key bytes in image, console, root or /run"
 }
@@ -296,16 +347,17 @@ nr_expect_root() { # vm label flavor export [extra cmdline...]
 # A boot that must stop in the initramfs: the console shows PATTERN (one
 # clear line), the VM powers itself off, the root is never mounted, and
 # the server saw no NFS request (COMPOUND) at all: no plaintext attempt.
-nr_expect_stop() { # vm label flavor export pattern [extra cmdline...]
-	local vm=$1 label=$2 flavor=$3 export=$4 pattern=$5 d before rc
+nr_expect_stop() { # vm label flavor export pattern [option...] [extra cmdline...]
+	local vm=$1 label=$2 flavor=$3 export=$4 pattern=$5 d before rc opts=(--timeout=240)
 	shift 5
+	while [ $# -gt 0 ] && [ "${1#--}" != "$1" ]; do opts+=("$1"); shift; done
 	d=$(nr_dir "$label")
 	before=$(nr_server_compounds)
-	nr_boot "$vm" "$label" "$d/initrd-$flavor.img" 240 "$(nr_append "$label" "$export" "$@")"
+	nr_boot "$vm" "$label" "$d/initrd-$flavor.img" "${opts[@]}" "$(nr_append "$label" "$export" "$@")"
 	rc=$?
 	nr_stop_pids
 	sleep 2
-	nr_stop_verdict "$vm" $rc 240 "$pattern" "$before" "$(nr_server_compounds)" \
+	nr_stop_verdict "$vm" $rc "$(nr_opt timeout "${opts[@]}")" "$pattern" "$before" "$(nr_server_compounds)" \
 		"the server saw NFS requests during a boot that had to stop (COMPOUND %s -> %s)" \
 		"stopped in the initramfs"
 }
@@ -318,6 +370,7 @@ nr_stop_verdict() { # vm rc timeout pattern before after moved passed
 	local log line
 	log=$(tb_vm_log "$1")
 	line=$(tr -d '\r' <"$log" | grep -a -m1 -E "$4" | sed 's/^\[ *[0-9.]*\] //')
+	[ "$2" -ne 1 ] || { nr_boot_failed "$2" "$3" "$log"; return 1; }
 	[ "$2" -eq 0 ] || { echo "FAIL the boot did not stop by itself (still running after $3 s) [log: $log]"; return 1; }
 	[ -n "$line" ] || { echo "FAIL no line matching '$4' on the console; FATAL lines: $(grep -a 'FATAL' "$log" | head -n2 | tr -d '\r' | tr '\n' ';') [log: $log]"; return 1; }
 	if grep -aqE 'tlsroot-test: root mounted|^TLSROOT-RESULT|Switching root' "$log"; then

@@ -16,8 +16,6 @@
 . "$TB_HERE/nfsroot.sh"
 NR_IDENTITY=nvme1
 NR_DRACUT_MODULES="bash udev-rules network-legacy rootfs-block nfs shutdown"
-# vCPUs of the client: 4 for 4 I/O queues (a scenario may lower it after sourcing).
-NVR_SMP=4
 eval "$(grep -E '^TB_(SUBNQN|HOSTNQN|HOSTID)=' "$TB_HERE/guest/lib.sh")"
 
 nr_dir() { echo "${TB_SHARED:-$TB_RUN}/nvmeroot-$1"; }
@@ -40,7 +38,7 @@ nvr_prepare() { nr_locked "$1" nvr_prepare_unlocked "$@"; }
 nvr_prepare_unlocked() { # label payload-dir
 	local d
 	d=$(nr_dir "$1")
-	NR_SEAL_SCRIPT=nvmeroot-seal.sh nr_seal "$1" "$2" || return 1
+	nr_seal "$1" "$2" --script=nvmeroot-seal.sh || return 1
 	if [ ! -s "$d/b/otherhost.bundle" ]; then
 		mkdir -p "$d/b"
 		tar -xf "$d/$NR_IDENTITY.bundle" -C "$d/b" || { nr_log "the seal VM's tar of bundles is damaged"; return 1; }
@@ -61,50 +59,54 @@ nvr_server_ctrls() {
 	grep -ac 'nvmet: Created nvm controller' "$(tb_vm_log server)"
 }
 
-# One boot; returns when the VM is off (2: killed after TIMEOUT).
-nvr_boot() { # vm label flavor timeout [extra...]
-	local vm=$1 label=$2 flavor=$3 timeout=$4 d
-	shift 4
+# One boot; returns as nr_boot. Options: nr_boot's; the client has 4
+# vCPUs (4 I/O queues) on one TCG thread unless --smp= says otherwise.
+nvr_boot() { # vm label flavor [option...] [extra...]
+	local vm=$1 label=$2 flavor=$3 d opts=(--smp=4 --one-tcg-thread)
+	shift 3
+	while [ $# -gt 0 ] && [ "${1#--}" != "$1" ]; do opts+=("$1"); shift; done
 	d=$(nr_dir "$label")
-	# Multi-threaded TCG with several vCPUs has oopsed in early boot here
-	# (int3 in kernel text being patched, QEMU 7.2): one TCG thread then.
-	local accel=$TB_ACCEL
-	[ "$TB_ACCEL" = tcg ] && [ "$NVR_SMP" -gt 1 ] && accel=tcg,thread=single
-	TB_ACCEL=$accel TB_SMP=$NVR_SMP nr_boot "$vm" "$label" "$d/initrd-$flavor.img" "$timeout" "$(nvr_append "$@")"
+	nr_boot "$vm" "$label" "$d/initrd-$flavor.img" "${opts[@]}" "$(nvr_append "$@")"
 }
 
-# A boot that must reach the NVMe root and pass the verdict there.
-# Prints "PASS|FAIL reason"; the console log is tb_vm_log VM.
-nvr_expect_root() { # vm label flavor [extra...]
-	local vm=$1 label=$2 flavor=$3 log at
+# A boot that must reach the NVMe root, pass the verdict there and power
+# off, with the PSK (configured, retained, TLS PSK) in none of the image,
+# the console and the root disk. Prints "PASS|FAIL reason"; the console
+# log is tb_vm_log VM. Options: nvr_boot's (--timeout=600 unless given).
+nvr_expect_root() { # vm label flavor [option...] [extra...]
+	local vm=$1 label=$2 flavor=$3 log at rc opts=(--timeout=600)
 	shift 3
-	nvr_boot "$vm" "$label" "$flavor" "${NR_ROOT_TIMEOUT:-600}" "$@"
+	while [ $# -gt 0 ] && [ "${1#--}" != "$1" ]; do opts+=("$1"); shift; done
+	nvr_boot "$vm" "$label" "$flavor" "${opts[@]}" "$@"
+	rc=$?
 	log=$(tb_vm_log "$vm")
 	nr_stop_pids
+	# Status 1: the log may be an earlier boot's of the same VM name.
+	[ $rc -eq 1 ] && { nr_boot_failed $rc - "$log"; return 1; }
 	if ! grep -aq '^TLSROOT-RESULT: PASS' "$log"; then
 		echo "FAIL $(grep -a -m1 '^TLSROOT-RESULT: ' "$log" | cut -c17- | tr -d '\r')$(grep -a -m1 -E 'dracut: FATAL|Kernel panic' "$log" | tr -d '\r' | cut -c1-240) (last mark: $(grep -a '^TLSROOT-MARK: ' "$log" | tail -n1 | cut -c15- | tr -d '\r')) [log: $log]"
 		return 1
 	fi
-	if grep -aqF "$(cat "$TB_RUN/pki/nvme-psk.txt")" "$log"; then
-		echo "FAIL the PSK in interchange format is on the console [log: $log]"
-		return 1
-	fi
+	nr_boot_failed $rc "$(nr_opt timeout "${opts[@]}")" "$log" && return 1
+	nr_scan_secret "$(nr_dir "$label")/initrd-$flavor.img" "$log" "$TB_RUN/server-root-nvme.qcow2" \
+		"the NVMe PSK is" --psk "$TB_RUN/pki/nvme-psk.txt" "$TB_HOSTNQN" "$TB_SUBNQN" || return 1
 	at=$(nr_mounted_at "$log")
-	echo "PASS $(grep -a -m1 '^TLSROOT-RESULT: PASS' "$log" | cut -c23- | tr -d '\r'); root mounted ${at:-?} s after kernel start"
+	echo "PASS $(grep -a -m1 '^TLSROOT-RESULT: PASS' "$log" | cut -c23- | tr -d '\r'); root mounted ${at:-?} s after kernel start; no PSK bytes in image, console, root or /run"
 }
 
 # A boot that must stop in the initramfs with a line matching PATTERN,
 # power off by itself, never mount the root, and make the target create
 # no controller at all (so nothing connected, with TLS or without).
-nvr_expect_stop() { # vm label flavor pattern [extra...]
-	local vm=$1 label=$2 flavor=$3 pattern=$4 before rc
+nvr_expect_stop() { # vm label flavor pattern [option...] [extra...]
+	local vm=$1 label=$2 flavor=$3 pattern=$4 before rc opts=(--timeout=400)
 	shift 4
+	while [ $# -gt 0 ] && [ "${1#--}" != "$1" ]; do opts+=("$1"); shift; done
 	before=$(nvr_server_ctrls)
-	nvr_boot "$vm" "$label" "$flavor" 400 "$@"
+	nvr_boot "$vm" "$label" "$flavor" "${opts[@]}" "$@"
 	rc=$?
 	nr_stop_pids
 	sleep 2
-	nr_stop_verdict "$vm" $rc 400 "$pattern" "$before" "$(nvr_server_ctrls)" \
+	nr_stop_verdict "$vm" $rc "$(nr_opt timeout "${opts[@]}")" "$pattern" "$before" "$(nvr_server_ctrls)" \
 		"the target created controllers during a boot that had to stop (count %s -> %s)" \
 		"stopped in the initramfs, no controller on the target"
 }

@@ -26,14 +26,10 @@ pr_disk() { # dir initrd
 	echo "$d/disk.tar"
 }
 
-# pr_attach DIR INITRD: the driver's disk on the client (NR_QEMU_EXTRA)
-# and its size for the command line (PR_DISK_ARG); INITRD may be empty.
-pr_attach() {
-	local disk
-	disk=$(pr_disk "$1" "$2") || return 1
-	NR_QEMU_EXTRA=(-drive "file=$disk,if=virtio,format=raw,readonly=on")
-	PR_DISK_ARG="tb.pressure.disk=$(stat -c %s "$disk")"
-}
+# The boot option that attaches the driver's disk (pr_disk) to the
+# client, and the command-line word that tells the guest its size.
+pr_drive() { echo "--drive=file=$1,if=virtio,format=raw,readonly=on"; }
+pr_disk_arg() { echo "tb.pressure.disk=$(stat -c %s "$1")"; }
 
 # pr_after_root VERDICT VM TRANSPORT: the verdict line of a root boot that
 # went on to the pressure round (handoff scenarios on 6.12), with the
@@ -96,22 +92,31 @@ pr_field() { # line name
 # pr_run VM LABEL TRANSPORT MODE: one boot; prints "PASS|FAIL reason".
 # MODE agent: the agent's round; both: then the baseline's round (stock
 # tlshd, agent frozen) and the rescue, in the same boot.
-pr_run() {
-	local vm=$1 label=$2 transport=$3 mode=$4 d log rc line res sd base rescue
+# Options: nr_boot's (--timeout=800 unless given).
+pr_run() { # vm label transport mode [option...]
+	local vm=$1 label=$2 transport=$3 mode=$4 d log rc line res sd base rescue disk opts=(--timeout=800)
+	shift 4
+	opts+=("$@")
 	d=$(nr_dir "$label")
-	pr_attach "$d" "$([ "$transport" = nfs ] && echo "$d/initrd-systemd.img")" ||
+	disk=$(pr_disk "$d" "$([ "$transport" = nfs ] && echo "$d/initrd-systemd.img")") ||
 		{ echo "FAIL setup: the host disk for the client (tlsroot-pressure, initrd)"; return; }
+	opts+=("$(pr_drive "$disk")")
 	# rd.tlsroot.handoff=never: the configuration that promises to survive
 	# reclaim; the agent keeps every handshake (tlsroot.cmdline(7)).
-	local extra="tb.pressure=$mode $PR_DISK_ARG rd.tlsroot.handoff=never"
+	local extra="tb.pressure=$mode $(pr_disk_arg "$disk") rd.tlsroot.handoff=never" timeout
+	timeout=$(nr_opt timeout "${opts[@]}")
 	if [ "$transport" = nfs ]; then
-		nr_boot "$vm" "$label" "$d/initrd-systemd.img" 800 "$(nr_append "$label" mtls $extra)"
+		nr_boot "$vm" "$label" "$d/initrd-systemd.img" "${opts[@]}" "$(nr_append "$label" mtls $extra)"
 	else
-		nvr_boot "$vm" "$label" systemd 800 testbed.nvme=pressure $extra
+		nvr_boot "$vm" "$label" systemd "${opts[@]}" testbed.nvme=pressure $extra
 	fi
 	rc=$?
-	NR_QEMU_EXTRA=()
 	nr_stop_pids
+	if [ $rc -eq 1 ]; then
+		pr_result "$vm" "$transport" tlsroot "setup-failed" - "the client VM or its swtpm did not start"
+		nr_boot_failed $rc "$timeout" -
+		return
+	fi
 	log=$(tb_vm_log "$vm")
 	res=$(tr -d '\r' <"$log" | grep -a -m1 '^TLSROOT-RESULT: ' | cut -c17-)
 	line=$(pr_outcome_line "$log" 1)
@@ -121,8 +126,8 @@ pr_run() {
 		pr_result "$vm-baseline" "$transport" baseline "$(pr_field "$base" outcome)" "$(pr_field "$base" recovery_ms)" \
 			"$(tr -d '\r' <"$log" | sed -n 's/^TLSROOT-PRESSURE: baseline: //p' | head -n1)${rescue:+; ${rescue#TLSROOT-PRESSURE: }}"
 	if [ $rc -ne 0 ] && [ -z "$res" ]; then
-		pr_result "$vm" "$transport" tlsroot "setup-failed" - "no verdict (VM still running after 800 s)"
-		echo "FAIL no verdict: the VM ran past 800 s (last mark: $(grep -a '^TLSROOT-MARK: ' "$log" | tail -n1 | cut -c15- | tr -d '\r')) [log: $log]"
+		pr_result "$vm" "$transport" tlsroot "setup-failed" - "no verdict (VM still running after $timeout s)"
+		echo "FAIL no verdict: the VM ran past $timeout s (last mark: $(grep -a '^TLSROOT-MARK: ' "$log" | tail -n1 | cut -c15- | tr -d '\r')) [log: $log]"
 		return
 	fi
 	case $res in
@@ -138,6 +143,7 @@ pr_run() {
 		return
 	fi
 	pr_result "$vm" "$transport" tlsroot "$(pr_field "$line" outcome)" "$(pr_field "$line" recovery_ms)" "${res#PASS }"
+	nr_boot_failed $rc "$timeout" "$log" && return
 	sd=$(pr_check_shutdown "$log" "$transport") || { echo "FAIL $sd [log: $log]"; return; }
 	echo "PASS outcome=$(pr_field "$line" outcome) recovery_ms=$(pr_field "$line" recovery_ms) $(echo "$line" | grep -o 'hog_mib=[0-9]* min_avail_mib=[0-9]*')${base:+; baseline: outcome=$(pr_field "$base" outcome), rescue: $(pr_field "$rescue" outcome) in $(pr_field "$rescue" recovery_ms) ms}; ${res#PASS }; $sd"
 }

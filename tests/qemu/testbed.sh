@@ -125,37 +125,79 @@ tb_make_initrd() {
 	rm -rf "$stage"
 }
 
-# tb_start_vm NAME KERNEL_LABEL ROLE IP MEM_MB SIDE PAYLOAD [QEMU ARGS...]
-# SIDE is server or client (which end of the link). Sets TB_VM_PID_<NAME>.
+# tb_start_vm NAME KERNEL_LABEL [OPTION...] [--] [QEMU ARG...]: start a VM
+# in the background; sets TB_VM_PID_<NAME>. Every setting of a boot is an
+# option here (none is read from the caller's variables):
+#   --server          the server end of the link (role server, its
+#                     address); a client otherwise
+#   --payload=DIR     the test-bed boot path: boot initramfs + DIR, a disk
+#                     overlaid on the guest rootfs, tlsroot.role=/ip=
+#   --initrd=FILE     boot that initramfs with no disk (a diskless client,
+#                     e.g. a network root from a dracut image)
+#   --append=WORDS    kernel command line: all of it with --initrd, added
+#                     to the test bed's with --payload (repeatable)
+#   --mem=MB          memory (1024)
+#   --smp=N           vCPUs (1)
+#   --one-tcg-thread  under TCG with several vCPUs, one thread for them all
+#                     (multi-threaded TCG has oopsed in early boot here:
+#                     int3 in kernel text being patched, QEMU 7.2)
+#   --drive=SPEC      one more -drive (repeatable)
+# TB_EXTRA_APPEND (environment, the user's): more words for every
+# test-bed boot path command line.
 tb_start_vm() {
-	local name=$1 label=$2 role=$3 ip=$4 mem=$5 side=$6 payload=$7
-	shift 7
-	local vm=$TB_RUN/vm-$name k=$TB_IMAGE/kernels/$label local_port remote_port mac
+	local name=$1 label=$2
+	shift 2
+	local side=client payload= initrd= append= mem=1024 smp=1 one_thread=no drives=()
+	# The runner's old positional form (tests/qemu/run, edited elsewhere):
+	# ROLE IP MEM SIDE PAYLOAD, vCPUs from its TB_SMP. Goes when it passes
+	# options.
+	if [ $# -ge 5 ] && { [ "$1" = client ] || [ "$1" = server ]; }; then
+		[ "$4" = server ] && side=server
+		mem=$3 payload=$5 smp=${TB_SMP:-1}
+		shift 5
+	fi
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--server) side=server ;;
+		--payload=*) payload=${1#*=} ;;
+		--initrd=*) initrd=${1#*=} ;;
+		--append=*) append="${append:+$append }${1#*=}" ;;
+		--mem=*) mem=${1#*=} ;;
+		--smp=*) smp=${1#*=} ;;
+		--one-tcg-thread) one_thread=yes ;;
+		--drive=*) drives+=(-drive "${1#*=}") ;;
+		--) shift; break ;;
+		--*) tb_log "tb_start_vm $name: unknown option '$1'"; return 1 ;;
+		*) break ;;
+		esac
+		shift
+	done
+	local vm=$TB_RUN/vm-$name k=$TB_IMAGE/kernels/$label local_port remote_port mac role ip accel=$TB_ACCEL
 	[ -f "$k/vmlinuz" ] || { tb_log "no kernel '$label' in $TB_IMAGE"; return 1; }
+	if [ -n "$payload" ] && [ -n "$initrd" ] || [ -z "$payload$initrd" ]; then
+		tb_log "tb_start_vm $name: give one of --payload and --initrd"
+		return 1
+	fi
 	mkdir -p "$vm"
 	if [ "$side" = server ]; then
-		local_port=$TB_PORT_SERVER remote_port=$TB_PORT_CLIENT mac=52:54:00:12:00:01
+		local_port=$TB_PORT_SERVER remote_port=$TB_PORT_CLIENT mac=52:54:00:12:00:01 role=server ip=$TB_SERVER_IP
 	else
-		local_port=$TB_PORT_CLIENT remote_port=$TB_PORT_SERVER mac=52:54:00:12:00:02
+		local_port=$TB_PORT_CLIENT remote_port=$TB_PORT_SERVER mac=52:54:00:12:00:02 role=client ip=$TB_CLIENT_IP
 	fi
-	# TB_DIRECT_INITRD/TB_DIRECT_APPEND: boot that initramfs with that
-	# command line and no disk (a diskless client, e.g. an NFS root from
-	# a dracut initramfs) instead of the test-bed boot path and payload.
-	local initrd=$vm/initrd append disk=()
-	if [ -n "${TB_DIRECT_INITRD:-}" ]; then
-		initrd=$TB_DIRECT_INITRD
-		append=$TB_DIRECT_APPEND
-	else
-		tb_make_initrd "$k/boot.cpio.gz" "$payload" "$vm/initrd" || return 1
+	local disk=()
+	if [ -z "$initrd" ]; then
+		initrd=$vm/initrd
+		tb_make_initrd "$k/boot.cpio.gz" "$payload" "$initrd" || return 1
 		qemu-img create -q -f qcow2 -F raw -b "$TB_IMAGE/rootfs.img" "$vm/disk.qcow2"
-		append="console=ttyS0 panic=-1 oops=panic net.ifnames=0 tlsroot.role=$role tlsroot.ip=$ip/24 ${TB_EXTRA_APPEND:-}"
+		append="console=ttyS0 panic=-1 oops=panic net.ifnames=0 tlsroot.role=$role tlsroot.ip=$ip/24 ${TB_EXTRA_APPEND:-}${append:+ $append}"
 		disk=(-drive "file=$vm/disk.qcow2,if=virtio,format=qcow2,cache=unsafe")
 	fi
+	[ "$one_thread" = yes ] && [ "$TB_ACCEL" = tcg ] && [ "$smp" -gt 1 ] && accel=tcg,thread=single
 	# Under TCG on a busy host the kernel's early IO-APIC timer check can
 	# miss ticks and panic ("IO-APIC + timer doesn't work!"): skip it.
 	append="$append no_timer_check"
 	: >"$vm/serial.log"
-	qemu-system-x86_64 -accel "$TB_ACCEL" -cpu "$TB_CPU" -m "$mem" -smp "${TB_SMP:-1}" \
+	qemu-system-x86_64 -accel "$accel" -cpu "$TB_CPU" -m "$mem" -smp "$smp" \
 		-nodefaults -display none -no-reboot \
 		-serial "file:$vm/serial.log" -pidfile "$vm/qemu.pid" \
 		-kernel "$k/vmlinuz" -initrd "$initrd" \
@@ -164,7 +206,7 @@ tb_start_vm() {
 		-netdev "dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=$local_port,remote.type=inet,remote.host=127.0.0.1,remote.port=$remote_port" \
 		-device "virtio-net-pci,netdev=n0,mac=$mac" \
 		-device virtio-rng-pci \
-		"$@" >"$vm/qemu.log" 2>&1 &
+		"$@" ${drives[@]+"${drives[@]}"} >"$vm/qemu.log" 2>&1 &
 	local pid=$!
 	TB_PIDS+=("$pid")
 	printf -v "TB_VM_PID_${name//-/_}" '%s' "$pid"
@@ -270,7 +312,7 @@ tb_start_server() {
 	cp "$TB_RUN"/guest-bin/tlsroot "$p/nvmeroot/" 2>/dev/null
 	qemu-img create -q -f qcow2 -F raw -b "$TB_IMAGE/rootfs.img" "$TB_RUN/server-root-nvme.qcow2"
 	roots+=(-drive "file=$TB_RUN/server-root-nvme.qcow2,if=virtio,format=qcow2,cache=unsafe")
-	tb_start_vm server "${TLSROOT_SERVER_KERNEL:-k7}" server "$TB_SERVER_IP" 1024 server "$p" "${roots[@]}" || return 1
+	tb_start_vm server "${TLSROOT_SERVER_KERNEL:-k7}" --server --payload="$p" -- "${roots[@]}" || return 1
 	tb_wait_marker server 'TLSROOT-SERVER-(READY|FAIL)' 240
 	rc=$?
 	if [ $rc -ne 0 ] || grep -aq TLSROOT-SERVER-FAIL "$(tb_vm_log server)"; then

@@ -8,21 +8,20 @@ TIMEOUT=1500
 host_prepare() { # payload: the round count reaches the guest as a file
 	echo "${TB_BENCH_ROUNDS:-5}" >"$1/bench-rounds"
 }
-# The runner's own client boot, but with one TCG thread: multi-threaded
-# TCG with several vCPUs has oopsed in early boot here (nvmeroot.sh).
+# The runner's own client boot, but with one TCG thread (tb_start_vm).
 # Both agents run in this one VM, so the accelerator does not bias the
 # ratio.
 host_run() { # payload label
-	local vm=client-bench-nvme-connect-$2 accel=$TB_ACCEL log rc
-	[ "$TB_ACCEL" = tcg ] && accel=tcg,thread=single
-	TB_ACCEL=$accel TB_SMP=$CLIENT_SMP tb_start_vm "$vm" "$2" client "$TB_CLIENT_IP" "$CLIENT_MEM" client "$1" ||
+	local vm=client-bench-nvme-connect-$2 log rc off=yes
+	tb_start_vm "$vm" "$2" --payload="$1" --mem="$CLIENT_MEM" --smp="$CLIENT_SMP" --one-tcg-thread ||
 		{ echo "FAIL client VM did not start"; return; }
 	log=$(tb_vm_log "$vm")
 	tb_wait_marker "$vm" '^TLSROOT-RESULT: ' "$TIMEOUT"
 	rc=$?
-	tb_wait_exit "$vm" 30
+	tb_wait_exit "$vm" 30 || off=no
 	rm -f "$TB_RUN/vm-$vm/disk.qcow2" "$TB_RUN/vm-$vm/initrd"
 	[ $rc -eq 0 ] || { echo "FAIL no verdict (wait status $rc; last mark: $(grep -a '^TLSROOT-MARK: ' "$log" | tail -n1 | cut -c15- | tr -d '\r')) [log: $log]"; return; }
+	[ $off = yes ] || { echo "FAIL the VM printed its verdict but did not power off within 30 s (killed) [log: $log]"; return; }
 	log=$(grep -a -m1 '^TLSROOT-RESULT: ' "$log" | tr -d '\r')" [log: $log]"
 	echo "${log#TLSROOT-RESULT: }"
 }

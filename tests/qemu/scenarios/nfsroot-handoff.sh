@@ -5,7 +5,7 @@ DEFAULT=yes
 . "$TB_HERE/nfsroot.sh"
 . "$TB_HERE/pressure.sh"
 host_run() { # payload label
-	local vm=nfsroot-handoff-$2 extra verdict NR_ROOT_TIMEOUT=400 NR_MEM=$NR_MEM
+	local vm=nfsroot-handoff-$2 extra verdict disk opts=(--timeout=400)
 	nr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
 	# printk.devkmsg=on: tlshd's log lines (stderr to /dev/kmsg) are
 	# counted, so none may be dropped by the kernel's rate limit.
@@ -14,13 +14,13 @@ host_run() { # payload label
 	# boot has time left for the pressure round that is nfsroot-pressure's
 	# on 7.x (suite time budget).
 	if [ "$2" = k612 ]; then
-		pr_attach "$(nr_dir "$2")" "$(nr_dir "$2")/initrd-systemd.img" ||
+		disk=$(pr_disk "$(nr_dir "$2")" "$(nr_dir "$2")/initrd-systemd.img") ||
 			{ echo "FAIL setup: the host disk for the client (tlsroot-pressure, initrd)"; return; }
-		extra="$extra tb.pressure=agent $PR_DISK_ARG"
-		NR_ROOT_TIMEOUT=800 NR_MEM=768
+		extra="$extra tb.pressure=agent $(pr_disk_arg "$disk")"
+		opts=(--timeout=800 --mem=768 "$(pr_drive "$disk")")
 	fi
-	verdict=$(nr_expect_root "$vm" "$2" systemd mtls $extra)
-	NR_QEMU_EXTRA=()
+	# shellcheck disable=SC2086
+	verdict=$(nr_expect_root "$vm" "$2" systemd mtls "${opts[@]}" $extra)
 	if [ "$2" = k612 ]; then
 		pr_after_root "$verdict" "$vm" nfs
 	else

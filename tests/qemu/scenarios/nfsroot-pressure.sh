@@ -5,7 +5,6 @@ TIMEOUT=1100
 . "$TB_HERE/nfsroot.sh"
 . "$TB_HERE/pressure.sh"
 host_run() { # payload label
-	local NR_MEM=768
 	nr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
-	pr_run "nfsroot-pressure-$2" "$2" nfs both
+	pr_run "nfsroot-pressure-$2" "$2" nfs both --mem=768
 }

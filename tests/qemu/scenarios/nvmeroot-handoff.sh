@@ -4,23 +4,21 @@ TIMEOUT=1100
 DEFAULT=yes
 . "$TB_HERE/nvmeroot.sh"
 . "$TB_HERE/pressure.sh"
-# Admin + 2 I/O queues: each forced reconnect is 3 handshakes.
-NVR_SMP=2
+# Admin + 2 I/O queues (--smp=2): each forced reconnect is 3 handshakes.
 host_run() { # payload label
-	local vm=nvmeroot-handoff-$2 extra verdict NR_ROOT_TIMEOUT=600 NR_MEM=$NR_MEM
+	local vm=nvmeroot-handoff-$2 extra verdict disk opts=(--smp=2 --timeout=600)
 	nvr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
 	extra="testbed.nvme=basic tb.handoff=1 printk.devkmsg=on"
 	# 6.12: the pressure round that is nvmeroot-pressure's on 7.x, after
 	# the handoff checks (tlshd killed in (d), the agent active).
 	if [ "$2" = k612 ]; then
-		pr_attach "$(nr_dir "$2")" "" ||
+		disk=$(pr_disk "$(nr_dir "$2")" "") ||
 			{ echo "FAIL setup: the host disk for the client (tlsroot-pressure)"; return; }
-		extra="$extra tb.pressure=agent $PR_DISK_ARG"
-		NR_ROOT_TIMEOUT=900 NR_MEM=768
+		extra="$extra tb.pressure=agent $(pr_disk_arg "$disk")"
+		opts+=(--timeout=900 --mem=768 "$(pr_drive "$disk")")
 	fi
 	# shellcheck disable=SC2086
-	verdict=$(nvr_expect_root "$vm" "$2" systemd $extra)
-	NR_QEMU_EXTRA=()
+	verdict=$(nvr_expect_root "$vm" "$2" systemd "${opts[@]}" $extra)
 	if [ "$2" = k612 ]; then
 		pr_after_root "$verdict" "$vm" nvme
 	else

@@ -5,7 +5,6 @@ TIMEOUT=1100
 . "$TB_HERE/nvmeroot.sh"
 . "$TB_HERE/pressure.sh"
 host_run() { # payload label
-	local NR_MEM=768 NVR_SMP=1
 	nvr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
-	pr_run "nvmeroot-pressure-$2" "$2" nvme both
+	pr_run "nvmeroot-pressure-$2" "$2" nvme both --mem=768 --smp=1
 }

@@ -2,11 +2,10 @@ DESC="stopped boot: the only PSK unsealed is for another host NQN -> clear messa
 KERNELS="k7 k612"
 TIMEOUT=900
 . "$TB_HERE/nvmeroot.sh"
-# One vCPU: no queues needed (and TCG with 4 vCPUs has oopsed in early boot).
-NVR_SMP=1
+# One vCPU: no queues needed.
 host_run() { # payload label
 	nvr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
 	nvr_expect_stop "nvmeroot-stop-otherhost-$2" "$2" systemd \
 		'FATAL: tlsroot: no unsealed NVMe PSK .*for host nqn.2014-08.org.nvmexpress:uuid:6d3c9a40' \
-		rd.tlsroot.bundle=/etc/tlsroot/bundles/otherhost.bundle
+		--smp=1 rd.tlsroot.bundle=/etc/tlsroot/bundles/otherhost.bundle
 }
