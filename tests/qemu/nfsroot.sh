@@ -267,9 +267,9 @@ nr_server_compounds() {
 # with --psk PSK.txt HOSTNQN SUBNQN of an NVMe PSK (nvmeroot.sh).
 nr_find_secret() { # [--psk psk.txt hostnqn subnqn] files...
 	if [ "$1" = --psk ]; then
-		"$TB_HERE/find-secret" "$@"
+		"$TB_HERE/find-secret.py" "$@"
 	else
-		"$TB_HERE/find-secret" "$TB_RUN/pki/client.key" "$@"
+		"$TB_HERE/find-secret.py" "$TB_RUN/pki/client.key" "$@"
 	fi
 }
 
