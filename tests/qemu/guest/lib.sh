@@ -63,6 +63,18 @@ tb_expect_fail() {
 	fi
 }
 
+# tb_expect_refusal DESCRIPTION ERE CMD...: CMD must fail, and for the
+# expected reason: a line of its output (stdout and stderr, echoed with
+# "refusal: ") must match ERE. That line is left in TB_REFUSAL.
+tb_expect_refusal() {
+	local what=$1 ere=$2 out
+	shift 2
+	out=$("$@" 2>&1) && tb_fail "$what (command succeeded: $*)"
+	printf '%s\n' "$out" | sed 's/^/refusal: /'
+	TB_REFUSAL=$(printf '%s\n' "$out" | grep -aE -m1 -- "$ere") ||
+		tb_fail "failed, but not with /$ere/: $(printf '%s' "$out" | tr '\n' '|' | tail -c 300) (command: $*)"
+}
+
 # tb_print_bundle FILE PCRS: a sealed bundle on the console for the host
 # (nfsroot.sh nr_seal): the PCR values it is sealed to, its checksum and
 # its bytes in base64 between markers.
@@ -123,7 +135,7 @@ tb_start_tlshd_client() {
 			echo "x509.private_key=$pki/client.key"
 		fi
 	} >$conf
-	tlshd -c $conf >/run/tlshd-client.log 2>&1 &
+	tlshd -s -c $conf >/run/tlshd-client.log 2>&1 &
 	echo $! >/run/tlshd-client.pid
 	sleep 0.5
 	kill -0 "$(cat /run/tlshd-client.pid)" 2>/dev/null ||

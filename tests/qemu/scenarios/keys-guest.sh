@@ -41,9 +41,20 @@ guest() {
 	res=$(tlsroot key resolve client1)
 	case $res in cert_serial=[0-9]*,privkey_serial=[0-9]*) ;; *) tb_fail "resolve printed '$res'" ;; esac
 	pk=${res#*privkey_serial=}
-	# Possessor-only: a process in a fresh session (no possession) cannot read it.
-	keyctl session - sh -c "keyctl unlink @u @s 2>/dev/null; keyctl read $pk" >/dev/null 2>&1 &&
-		tb_fail "the private key is readable without possession"
+	# Possessor-only: a process in a fresh session (no possession) is
+	# refused the read with EACCES, not for another reason (no such key,
+	# a type that cannot be read); the same process with the key's keyring
+	# linked into its session (a possessor: .nfs by serial; the stand-in
+	# through @u) reads it (positive control). The key's bytes are only
+	# counted, never printed.
+	ring=$(awk -v d="$kr:" '$8 == "keyring" && $9 == d {print $1; exit}' /proc/keys)
+	[ -n "$ring" ] || tb_fail "keyring $kr not in /proc/keys"
+	n=$(keyctl session - sh -c "keyctl link @u @s; keyctl link $((16#$ring)) @s; keyctl pipe $pk | wc -c" 2>/tmp/possessor.err)
+	[ "${n:-0}" -gt 0 ] 2>/dev/null ||
+		tb_fail "a possessor (keyring $kr linked into its session) cannot read the private key: read '${n}' bytes: $(tr '\n' ' ' </tmp/possessor.err)"
+	tb_expect_refusal "the private key is readable without possession" 'Permission denied' \
+		keyctl session - sh -c "keyctl unlink @u @s 2>/dev/null; keyctl pipe $pk >/dev/null"
+	refusal=$TB_REFUSAL
 
 	# Import an nvme-cli key file: nvme-cli writes it, tlsroot reads it.
 	# (nvme-cli 2.13 writes the file only along with --insert: into a
@@ -62,5 +73,5 @@ guest() {
 	tlsroot key resolve "$id" >/dev/null || tb_fail "imported identity '$id' cannot be resolved"
 	tlsroot key remove "$id" || tb_fail "tlsroot key remove failed"
 	tlsroot key resolve "$id" >/dev/null 2>&1 && tb_fail "identity still resolves after remove"
-	tb_pass "identities equal nvme-cli's, x509 on $kr, possessor-only, key file imported and removed"
+	tb_pass "identities equal nvme-cli's, x509 on $kr, possessor-only (a possessor read $n bytes; a non-possessor got '$refusal'), key file imported and removed"
 }
