@@ -91,7 +91,7 @@ nvr_expect_root() { # vm label flavor [option...] [extra...]
 	nr_scan_secret "$(nr_dir "$label")/initrd-$flavor.img" "$log" "$TB_RUN/server-root-nvme.qcow2" \
 		"the NVMe PSK is" --psk "$TB_RUN/pki/nvme-psk.txt" "$TB_HOSTNQN" "$TB_SUBNQN" || return 1
 	at=$(nr_mounted_at "$log")
-	echo "PASS $(grep -a -m1 '^TLSROOT-RESULT: PASS' "$log" | cut -c23- | tr -d '\r'); root mounted ${at:-?} s after kernel start; no PSK bytes in image, console, root or /run"
+	echo "PASS $(grep -a -m1 '^TLSROOT-RESULT: PASS' "$log" | sed 's/^TLSROOT-RESULT: PASS //' | tr -d '\r'); root mounted ${at:-?} s after kernel start; no PSK bytes in image, console, root or /run"
 }
 
 # A boot that must stop in the initramfs with a line matching PATTERN,
