@@ -148,14 +148,6 @@ tb_start_vm() {
 	local name=$1 label=$2
 	shift 2
 	local side=client payload= initrd= append= mem=1024 smp=1 one_thread=no drives=()
-	# The runner's old positional form (tests/qemu/run, edited elsewhere):
-	# ROLE IP MEM SIDE PAYLOAD, vCPUs from its TB_SMP. Goes when it passes
-	# options.
-	if [ $# -ge 5 ] && { [ "$1" = client ] || [ "$1" = server ]; }; then
-		[ "$4" = server ] && side=server
-		mem=$3 payload=$5 smp=${TB_SMP:-1}
-		shift 5
-	fi
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--server) side=server ;;
