@@ -7,8 +7,10 @@ DESC="a mount without a client certificate is refused by the mtls export"
 # 1.0 gives up before its ClientHello: the server's tlshd logs the
 # connection as "non-properly terminated"); the server's tlshd saw this
 # client's handshake fail. An unreachable server or a missing module fails
-# before any handshake. (That the export itself demands a certificate is
-# not what this shows: the client refuses first.)
+# before any handshake. That alone shows only that the client refuses
+# first, so a second mount asks for xprtsec=tls (server authentication
+# only): its handshake completes (status 0) and the server still refuses
+# the mtls export, which is the server demanding a client certificate.
 guest() {
 	local mnt before after srv st
 	tb_nfs_client_modules
@@ -34,5 +36,15 @@ guest() {
 		tb_fail "mount refused ($mnt), but the client's tlshd did not fail an x509 handshake"
 	grep -aqi 'Retrieved .*certificate' /run/tlshd-client.log &&
 		tb_fail "mount refused ($mnt), but the client's tlshd had a certificate"
-	tb_pass "mount refused without a client certificate: the client's tlshd had none to present and ended the x509 handshake (status $st), the server's tlshd saw it fail; mount: '$mnt'"
+	local done_before tls
+	done_before=$(tb_trace_dump | grep -c 'handshake_complete: .* status=0')
+	tb_expect_refusal "the mtls export accepted a TLS session without a client certificate" \
+		'access denied|Operation not permitted' \
+		timeout 90 mount -t nfs4 -o vers=4.2,xprtsec=tls,retry=0 "$TB_SERVER_IP:/srv/mtls" /mnt/m
+	tls=$TB_REFUSAL
+	tb_expect_fail "something is mounted on /mnt/m after the tls mount" mountpoint -q /mnt/m
+	tb_trace_dump | tail -n 8
+	[ "$(tb_trace_dump | grep -c 'handshake_complete: .* status=0')" -gt "$done_before" ] ||
+		tb_fail "the xprtsec=tls mount was refused ($tls), but no TLS handshake completed: the export's own refusal is not shown"
+	tb_pass "mount refused without a client certificate: the client's tlshd had none to present and ended the x509 handshake (status $st), the server's tlshd saw it fail; mount: '$mnt'; and with xprtsec=tls the handshake completed (status 0) and the mtls export still refused it: '$tls'"
 }
