@@ -136,7 +136,7 @@ $(BUILD)/fuzz-bin/%: $(BUILD)/obj/tests/fuzz/%.o $(LIBS)
 
 # Run every unit test binary; the summary is counted by scripts/check.
 unit: $(UNIT_BINS)
-	@tests/unit/run-units $(UNIT_BINS)
+	@tests/unit/run-units.sh $(UNIT_BINS)
 
 unit-asan:
 	@$(MAKE) --no-print-directory SAN=asan BUILD=$(O)/asan unit
@@ -147,27 +147,27 @@ fuzz-build:
 fuzz-bins: $(FUZZ_BINS)
 
 fuzz: fuzz-build
-	@tests/fuzz/run-fuzzers $(O)/fuzz/fuzz-bin $(FUZZ_SECONDS)
+	@tests/fuzz/run-fuzzers.sh $(O)/fuzz/fuzz-bin $(FUZZ_SECONDS)
 
 qemu-check: host-setup
 	@$(MAKE) --no-print-directory all
-	@tests/qemu/run
+	@tests/qemu/run.sh
 
 # TPM host tests against swtpm (no QEMU): TPM PASS/FAIL per case.
 tpm-check: all
-	@tests/tpm/run-tpm-tests $(BUILD)/tlsroot
+	@tests/tpm/run-tpm-tests.sh $(BUILD)/tlsroot
 
 host-setup:
 	@scripts/host-setup.sh
 
 check: host-setup
-	@scripts/check
+	@scripts/check.sh
 
 # A new make after host-setup, so that nothing of the build is evaluated
 # before the packages are there.
 demo: host-setup
 	@$(MAKE) --no-print-directory all
-	@tests/qemu/demo
+	@tests/qemu/demo.sh
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DRACUTDIR)

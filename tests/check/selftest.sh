@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/check/selftest.sh [--list]
 # Self-tests of make check's count: each case runs a scratch copy of a
-# stage (scripts/check, and tests/qemu/ with its image, PKI and QEMU
+# stage (scripts/check.sh, and tests/qemu/ with its image, PKI and QEMU
 # replaced by stand-ins) with a runner or VM that misbehaves, and checks
 # that the closing line shows the failures it must. Nothing of the real
 # suite runs. One line per case: SELFTEST PASS|FAIL name: reason.
@@ -21,11 +21,11 @@ failed=0
 pass() { echo "SELFTEST PASS $1: $2"; }
 fail() { echo "SELFTEST FAIL $1: $2"; failed=1; }
 
-# A scratch tree holding scripts/check, where a stage runs as in make
+# A scratch tree holding scripts/check.sh, where a stage runs as in make
 # check but writes only there.
 scratch_tree() { # dir
 	mkdir -p "$1/scripts" "$1/tests"
-	cp "$top/scripts/check" "$1/scripts/"
+	cp "$top/scripts/check.sh" "$1/scripts/"
 }
 
 # expect_last CASE LOG LINE WHY: the closing line of LOG must be LINE.
@@ -49,7 +49,7 @@ case_qemu_runner_exits_silently() {
 	exit 1
 	EOF
 	chmod +x "$t/runner"
-	CHECK_STAGES=qemu CHECK_QEMU_RUNNER="$t/runner" "$t/scripts/check" >"$t/out" 2>&1
+	CHECK_STAGES=qemu CHECK_QEMU_RUNNER="$t/runner" "$t/scripts/check.sh" >"$t/out" 2>&1
 	expect_last "$name" "$t/out" "0 passed, 3 failed" \
 		"two instances that never reported and a runner that exited 1 without a failure line"
 	grep -q '^FAIL alpha-k7: expected, but it reported nothing' "$t/out" ||
@@ -67,14 +67,14 @@ case_tpm_runner_crashes_after_two() {
 	kill -SEGV $$
 	EOF
 	chmod +x "$t/runner"
-	CHECK_STAGES=tpm CHECK_TPM_RUNNER="$t/runner" "$t/scripts/check" >"$t/out" 2>&1
+	CHECK_STAGES=tpm CHECK_TPM_RUNNER="$t/runner" "$t/scripts/check.sh" >"$t/out" 2>&1
 	expect_last "$name" "$t/out" "2 passed, 3 failed" \
 		"two cases passed, two never ran, and the crash (signal 11) printed no failure line"
 	grep -q '^TPM FAIL tpm-runner: exited 139 without reporting a failure' "$t/out" ||
 		fail "$name" "the crash is not reported with its exit status"
 }
 
-# The real tests/qemu/run, copied, with stand-ins for what would boot: the
+# The real tests/qemu/run.sh, copied, with stand-ins for what would boot: the
 # image, the PKI, the guest build and QEMU itself. The stand-in QEMU plays
 # the server (ready at once) and clients whose behaviour is chosen by the
 # instance name in their serial log path.
@@ -134,7 +134,7 @@ case_vm_hangs_after_pass() {
 		} >"$t/tests/qemu/scenarios/$f.sh"
 	done
 	PATH="$t/fakebin:$PATH" TLSROOT_ACCEL=tcg TLSROOT_CACHE="$t/cache" TLSROOT_QEMU_JOBS=2 \
-		CHECK_STAGES=qemu timeout 300 "$t/scripts/check" >"$t/out" 2>&1
+		CHECK_STAGES=qemu timeout 300 "$t/scripts/check.sh" >"$t/out" 2>&1
 	expect_last "$name" "$t/out" "1 passed, 3 failed" \
 		"a VM that hangs after PASS, a must-fail control that passed and one that failed for another reason all fail; only the refusal passes"
 	grep -q '^FAIL hangs-k7: the VM printed .PASS all checks passed. but did not power off within' "$t/out" ||

@@ -1,5 +1,5 @@
 # Host side of the NFS-root scenarios (sourced by scenarios/nfsroot-*.sh,
-# tests/qemu/demo and bench/nfsroot-*; needs testbed.sh and tb_setup).
+# tests/qemu/demo.sh and bench/nfsroot-*; needs testbed.sh and tb_setup).
 #
 # Per run and kernel, in $TB_RUN/nfsroot-<label>/ (shared by the scenarios
 # of one run; nothing here weakens a test by being shared):
@@ -17,7 +17,7 @@ NR_PIDS=()
 
 nr_log() { echo "nfsroot: $*" >&2; }
 
-# TB_SHARED: the run's directory shared by parallel workers (tests/qemu/run).
+# TB_SHARED: the run's directory shared by parallel workers (tests/qemu/run.sh).
 nr_dir() { echo "${TB_SHARED:-$TB_RUN}/nfsroot-$1"; }
 
 # nr_locked LABEL CMD...: run CMD holding the lock of LABEL's provisioning
@@ -385,7 +385,7 @@ nr_stop_verdict() { # vm rc timeout pattern before after moved passed
 	echo "PASS $8: $line"
 }
 
-# A client payload for the test-bed boot path, as tests/qemu/run makes
+# A client payload for the test-bed boot path, as tests/qemu/run.sh makes
 # one (for the demo and the benchmarks, which run without the runner).
 nr_base_payload() { # dir
 	mkdir -p "$1/pki" "$1/bin"

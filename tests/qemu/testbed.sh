@@ -1,4 +1,4 @@
-# Host side of the QEMU test bed (sourced by tests/qemu/run and bench/).
+# Host side of the QEMU test bed (sourced by tests/qemu/run.sh and bench/).
 # VMs are linked only by QEMU dgram netdevs on 127.0.0.1; no user-mode
 # networking. Every wait is bounded; every process started here is killed
 # by its PID, never by name.

@@ -2,8 +2,8 @@
 # Host tests of tlsroot seal/inspect/unseal against real TPM emulators
 # (swtpm), no mocks. Prints "TPM PASS name" or "TPM FAIL name: reason" per
 # case; exits 1 if any failed.
-#   run-tpm-tests [TLSROOT_BINARY]     (default: build/tlsroot)
-#   run-tpm-tests --list               the case names, one a line
+#   run-tpm-tests.sh [TLSROOT_BINARY]     (default: build/tlsroot)
+#   run-tpm-tests.sh --list               the case names, one a line
 # Needs swtpm, tpm2-tools, certtool, keyctl, python3, openssl.
 #
 # Every output of every case is scanned for the secrets being sealed (the

@@ -1,12 +1,12 @@
 #!/bin/bash
-# tests/qemu/run [--list | --list-instances] [NAME...]
+# tests/qemu/run.sh [--list | --list-instances] [NAME...]
 # Run the QEMU scenarios (all default ones, or those named; a NAME is a
 # scenario file's base name, which runs it on each of its kernels, or one
 # instance such as baseline-nfs-mtls-k7). One line per instance:
 #   PASS name (seconds)   or   FAIL name: reason (seconds)
 # and a last line "N passed, N failed". --list-instances prints the
 # names of the instances a run with the same arguments and environment
-# would report (scripts/check counts each one that does not as failed).
+# would report (scripts/check.sh counts each one that does not as failed).
 # A scenario with EXPECT=fail is a must-fail control: it passes when its
 # own verdict is FAIL with a reason matching EXPECT_REASON (grep -E).
 # Artifacts: build/qemu/last/
@@ -73,7 +73,7 @@ fi
 
 mapfile -t instances < <(list_instances "$@")
 if [ ${#instances[@]} -eq 0 ]; then
-	echo "FAIL selection: no scenario matches '$*'; see tests/qemu/run --list"
+	echo "FAIL selection: no scenario matches '$*'; see tests/qemu/run.sh --list"
 	echo "0 passed, 1 failed"
 	exit 1
 fi

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Run cmocka test binaries. Per binary one line for scripts/check:
+# Run cmocka test binaries. Per binary one line for scripts/check.sh:
 #   UNIT-DONE name passed=N failed=M     (from cmocka's summary)
 #   UNIT-CRASHED name (exit S, …)        (no summary: a crash, a sanitizer abort)
 # Exits 1 if any binary failed or crashed.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# scripts/fresh-machine [--keep] [--commit REV] [COMMAND...]
+# scripts/fresh-machine.sh [--keep] [--commit REV] [COMMAND...]
 #
 # Rehearse a new user's first try: build a minimal Debian bookworm root
 # with mmdebstrap (only what a user has before reading the README: make,

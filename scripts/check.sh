@@ -6,7 +6,7 @@
 #
 # The count is honest by construction: every stage knows the cases it
 # expects before it runs them (the unit binaries, the fuzz harnesses,
-# `run-tpm-tests --list`, `tests/qemu/run --list-instances`). An expected
+# `run-tpm-tests.sh --list`, `tests/qemu/run.sh --list-instances`). An expected
 # case that reported nothing is a failure with its name; a runner that
 # exits non-zero without printing a failure line adds a failure saying so.
 set -u
@@ -54,7 +54,7 @@ count_cases() {
 	count "$stage" "$p" "$f"
 }
 
-# cmocka: tests/unit/run-units prints "UNIT-DONE name passed=N failed=M"
+# cmocka: tests/unit/run-units.sh prints "UNIT-DONE name passed=N failed=M"
 # per binary (or UNIT-CRASHED); each cmocka test counts, and an expected
 # binary without a summary (not built, crashed) is one failure.
 count_units() { # stage log status
@@ -77,8 +77,8 @@ count_units() { # stage log status
 }
 
 # The runners; the self-tests point these at broken stand-ins.
-tpm_runner=${CHECK_TPM_RUNNER:-tests/tpm/run-tpm-tests}
-qemu_runner=${CHECK_QEMU_RUNNER:-tests/qemu/run}
+tpm_runner=${CHECK_TPM_RUNNER:-tests/tpm/run-tpm-tests.sh}
+qemu_runner=${CHECK_QEMU_RUNNER:-tests/qemu/run.sh}
 
 for s in $stages; do
 	case $s in
