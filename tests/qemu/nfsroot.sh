@@ -323,25 +323,36 @@ nr_mounted_at() { # serial-log
 # off. Prints the verdict line "PASS|FAIL reason". Options: nr_boot's
 # (--timeout=400 unless given).
 nr_expect_root() { # vm label flavor export [option...] [extra cmdline...]
-	local vm=$1 label=$2 flavor=$3 export=$4 d log img at rc opts=(--timeout=400)
+	local vm=$1 label=$2 flavor=$3 export=$4 d img rc opts=(--timeout=400)
 	shift 4
 	while [ $# -gt 0 ] && [ "${1#--}" != "$1" ]; do opts+=("$1"); shift; done
 	d=$(nr_dir "$label")
 	img=$d/initrd-$flavor.img
 	nr_boot "$vm" "$label" "$img" "${opts[@]}" "$(nr_append "$label" "$export" "$@")"
 	rc=$?
-	log=$(tb_vm_log "$vm")
 	nr_stop_pids
+	nr_judge_root $rc "$(nr_opt timeout "${opts[@]}")" "$(tb_vm_log "$vm")" "$img" \
+		"$TB_RUN/server-root-$export.qcow2" "the private key's bytes are" key
+}
+
+# The verdict on a boot that had to reach its root (nr_expect_root,
+# nvr_expect_root): RC and TIMEOUT of its nr_boot, its console LOG, then
+# the secret scan of the image IMG, LOG and the root DISK (WHAT names the
+# secret in a failure, SHORT in the PASS line; more find-secret options
+# follow). Prints "PASS|FAIL reason".
+nr_judge_root() { # rc timeout log img disk what short [find-secret option...]
+	local rc=$1 timeout=$2 log=$3 img=$4 disk=$5 what=$6 short=$7 at
+	shift 7
 	# Status 1: the log may be an earlier boot's of the same VM name.
-	[ $rc -eq 1 ] && { nr_boot_failed $rc - "$log"; return 1; }
+	[ "$rc" -eq 1 ] && { nr_boot_failed "$rc" - "$log"; return 1; }
 	if ! grep -aq '^TLSROOT-RESULT: PASS' "$log"; then
-		echo "FAIL $(grep -a -m1 '^TLSROOT-RESULT: ' "$log" | cut -c17- || true)$(grep -a -m1 -E 'dracut: FATAL|Kernel panic' "$log" | tr -d '\r' | cut -c1-200) (last mark: $(grep -a '^TLSROOT-MARK: ' "$log" | tail -n1 | cut -c15- | tr -d '\r')) [log: $log]"
+		echo "FAIL $(grep -a -m1 '^TLSROOT-RESULT: ' "$log" | cut -c17- | tr -d '\r')$(grep -a -m1 -E 'dracut: FATAL|Kernel panic' "$log" | tr -d '\r' | cut -c1-240) (last mark: $(grep -a '^TLSROOT-MARK: ' "$log" | tail -n1 | cut -c15- | tr -d '\r')) [log: $log]"
 		return 1
 	fi
-	nr_boot_failed $rc "$(nr_opt timeout "${opts[@]}")" "$log" && return 1
-	nr_scan_secret "$img" "$log" "$TB_RUN/server-root-$export.qcow2" "the private key's bytes are" || return 1
+	nr_boot_failed "$rc" "$timeout" "$log" && return 1
+	nr_scan_secret "$img" "$log" "$disk" "$what" "$@" || return 1
 	at=$(nr_mounted_at "$log")
-	echo "PASS $(grep -a -m1 '^TLSROOT-RESULT: PASS' "$log" | sed 's/^TLSROOT-RESULT: PASS //' | tr -d '\r'); root mounted ${at:-?} s after kernel start; no key bytes in image, console, root or /run"
+	echo "PASS $(grep -a -m1 '^TLSROOT-RESULT: PASS' "$log" | sed 's/^TLSROOT-RESULT: PASS //' | tr -d '\r'); root mounted ${at:-?} s after kernel start; no $short bytes in image, console, root or /run"
 }
 
 # A boot that must stop in the initramfs: the console shows PATTERN (one

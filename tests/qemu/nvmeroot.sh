@@ -74,24 +74,15 @@ nvr_boot() { # vm label flavor [option...] [extra...]
 # the console and the root disk. Prints "PASS|FAIL reason"; the console
 # log is tb_vm_log VM. Options: nvr_boot's (--timeout=600 unless given).
 nvr_expect_root() { # vm label flavor [option...] [extra...]
-	local vm=$1 label=$2 flavor=$3 log at rc opts=(--timeout=600)
+	local vm=$1 label=$2 flavor=$3 rc opts=(--timeout=600)
 	shift 3
 	while [ $# -gt 0 ] && [ "${1#--}" != "$1" ]; do opts+=("$1"); shift; done
 	nvr_boot "$vm" "$label" "$flavor" "${opts[@]}" "$@"
 	rc=$?
-	log=$(tb_vm_log "$vm")
 	nr_stop_pids
-	# Status 1: the log may be an earlier boot's of the same VM name.
-	[ $rc -eq 1 ] && { nr_boot_failed $rc - "$log"; return 1; }
-	if ! grep -aq '^TLSROOT-RESULT: PASS' "$log"; then
-		echo "FAIL $(grep -a -m1 '^TLSROOT-RESULT: ' "$log" | cut -c17- | tr -d '\r')$(grep -a -m1 -E 'dracut: FATAL|Kernel panic' "$log" | tr -d '\r' | cut -c1-240) (last mark: $(grep -a '^TLSROOT-MARK: ' "$log" | tail -n1 | cut -c15- | tr -d '\r')) [log: $log]"
-		return 1
-	fi
-	nr_boot_failed $rc "$(nr_opt timeout "${opts[@]}")" "$log" && return 1
-	nr_scan_secret "$(nr_dir "$label")/initrd-$flavor.img" "$log" "$TB_RUN/server-root-nvme.qcow2" \
-		"the NVMe PSK is" --psk "$TB_RUN/pki/nvme-psk.txt" "$TB_HOSTNQN" "$TB_SUBNQN" || return 1
-	at=$(nr_mounted_at "$log")
-	echo "PASS $(grep -a -m1 '^TLSROOT-RESULT: PASS' "$log" | sed 's/^TLSROOT-RESULT: PASS //' | tr -d '\r'); root mounted ${at:-?} s after kernel start; no PSK bytes in image, console, root or /run"
+	nr_judge_root $rc "$(nr_opt timeout "${opts[@]}")" "$(tb_vm_log "$vm")" \
+		"$(nr_dir "$label")/initrd-$flavor.img" "$TB_RUN/server-root-nvme.qcow2" \
+		"the NVMe PSK is" PSK --psk "$TB_RUN/pki/nvme-psk.txt" "$TB_HOSTNQN" "$TB_SUBNQN"
 }
 
 # A boot that must stop in the initramfs with a line matching PATTERN,
