@@ -215,6 +215,44 @@ fail:
 	return -1;
 }
 
+/* Whether the server completes a TCP connect to its control port within
+ * WAIT_MS: a link that is down answers nothing. */
+static int server_answers(int wait_ms)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(CTL_PORT) };
+	struct pollfd pfd;
+	socklen_t len = sizeof(int);
+	int fd, err = -1;
+
+	inet_pton(AF_INET, SERVER_IP, &sa.sin_addr);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		err = 0;
+	} else if (errno == EINPROGRESS) {
+		pfd = (struct pollfd){ .fd = fd, .events = POLLOUT };
+		if (poll(&pfd, 1, wait_ms) > 0)
+			getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	}
+	close(fd);
+	return err == 0;
+}
+
+/* The server takes its link down after it answered the request, when its
+ * (possibly starved) CPU gets there: the outage has begun only once it
+ * stops answering. */
+static void wait_server_away(int bound_s)
+{
+	long deadline = now_ms() + bound_s * 1000L;
+
+	while (server_answers(2000)) {
+		if (now_ms() >= deadline)
+			fail("pressure: the server still answered %d s after the link outage was to begin", bound_s);
+		poll(NULL, 0, 250);
+	}
+}
+
 /* Read a small proc file relative to the /proc fd (no walk from '/'). */
 static int proc_read(struct ctx *c, const char *rel, char *buf, size_t size)
 {
@@ -493,8 +531,12 @@ int main(int argc, char **argv)
 	say("TLSROOT-PRESSURE: outage requested (%s): %s", argv[5], answer);
 	t_back = t_req + outage_s * 1000L;
 	pfd = (struct pollfd){ .fd = done[0], .events = POLLIN };
-	/* The write goes out once the server is surely away. */
-	poll(NULL, 0, 2000);
+	/* The write goes out once the server is surely away: a link outage
+	 * starts behind the server's answer, the others before it. */
+	if (strncmp(argv[5], "link-outage", 11) == 0)
+		wait_server_away(outage_s / 2);
+	else
+		poll(NULL, 0, 2000);
 	if (write(go[1], "g", 1) != 1)
 		fail("pressure: cannot start the writer");
 	if (poll(&pfd, 1, 3000) > 0)
