@@ -30,6 +30,10 @@ link-outage) # SECS: the server's link down for SECS s (nothing answers, no
 		sleep $arg; ss -K state established '( sport = :2049 )' >/dev/null 2>&1; ip link set eth0 up
 		echo 'TLSROOT-LINK: eth0 up, its old NFS connections gone' >/dev/console" </dev/null >/dev/null 2>&1 &
 	echo "OK link down in 0.5 s for $arg s" ;;
-tlshd-log) echo "OK $(tr '\n' '|' </run/tlshd.log | tail -c 3000)" ;;
+tlshd-lines) echo "OK $(wc -l </run/tlshd.log)" ;;
+tlshd-log) # [N]: the server tlshd's log after its first N lines (what a
+	# client scenario caused since it asked tlshd-lines), its first 6000 bytes
+	case $arg in '' | *[!0-9]*) arg=0 ;; esac
+	echo "OK $(tail -n +$((arg + 1)) /run/tlshd.log | tr "\n" "|" | head -c 6000)" ;;
 *) echo "ERR unknown command '$cmd'" ;;
 esac
