@@ -263,6 +263,21 @@ nr_server_compounds() {
 	tr -d '\r' <"$(tb_vm_log server)" | sed -n 's/^TLSROOT-NFSD: compound=//p' | tail -n1
 }
 
+# The COMPOUND count once it has not moved for 3 s (at most 30 s): the
+# last requests of the worker's previous client can still be on their
+# way to the server (seen: 3 COMPOUNDs counted during the next boot).
+nr_server_quiet() {
+	local was now
+	now=$(nr_server_compounds)
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		was=$now
+		sleep 3
+		now=$(nr_server_compounds)
+		[ "$now" = "$was" ] && break
+	done
+	echo "$now"
+}
+
 # Names of the secret patterns found in FILES: of the client key, or
 # with --psk PSK.txt HOSTNQN SUBNQN of an NVMe PSK (nvmeroot.sh).
 nr_find_secret() { # [--psk psk.txt hostnqn subnqn] files...
@@ -363,7 +378,7 @@ nr_expect_stop() { # vm label flavor export pattern [option...] [extra cmdline..
 	shift 5
 	while [ $# -gt 0 ] && [ "${1#--}" != "$1" ]; do opts+=("$1"); shift; done
 	d=$(nr_dir "$label")
-	before=$(nr_server_compounds)
+	before=$(nr_server_quiet)
 	nr_boot "$vm" "$label" "$d/initrd-$flavor.img" "${opts[@]}" "$(nr_append "$label" "$export" "$@")"
 	rc=$?
 	nr_stop_pids
