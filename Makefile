@@ -41,7 +41,7 @@ endif
 PKG_DEBS := gnutls=libgnutls28-dev tss2-esys=libtss2-dev tss2-mu=libtss2-dev \
 	tss2-tctildr=libtss2-dev tss2-rc=libtss2-dev libkeyutils=libkeyutils-dev \
 	libmnl=libmnl-dev zlib=zlib1g-dev
-PKGS := gnutls tss2-esys tss2-mu tss2-tctildr tss2-rc libkeyutils libmnl zlib
+PKGS := $(foreach m,$(PKG_DEBS),$(firstword $(subst =, ,$(m))))
 # Deferred once: expanded at first use, then kept.
 lazy_shell = $(eval $(1) := $$(shell $(2)))$($(1))
 PKG_CFLAGS = $(call lazy_shell,PKG_CFLAGS,pkg-config --cflags $(PKGS))
@@ -134,7 +134,7 @@ $(BUILD)/fuzz-bin/%: $(BUILD)/obj/tests/fuzz/%.o $(LIBS)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS) $(PKG_LIBS)
 
-# Run every unit test binary; the summary is counted by scripts/check.
+# Run every unit test binary; the summary is counted by scripts/check.sh.
 unit: $(UNIT_BINS)
 	@tests/unit/run-units.sh $(UNIT_BINS)
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Connection behaviour without a TPM; the TPM paths themselves run
- * against swtpm in tests/tpm/run-tpm-tests.
+ * against swtpm in tests/tpm/run-tpm-tests.sh.
  */
 #include <stdarg.h>
 #include <stddef.h>
