@@ -9,12 +9,14 @@ TLSROOT_CONF=/run/tlsroot/boot.conf
 TLSROOT_SOCKET=/run/tlsroot/agent.sock
 TLSROOT_UNSEALED=/run/tlsroot/unsealed
 # kTLS needs its cipher drivers too; `modprobe tls` does not pull them in.
-# The list is module-setup.sh's too (installkernel); names missing from a
-# kernel (renamed or built in) are skipped.
-TLSROOT_KTLS_MODULES="tls gcm ghash-generic ghash-clmulni-intel aesni-intel
-ccm seqiv aead cryptd crypto_simd chacha20poly1305 chacha-x86_64 chacha
-chacha_generic poly1305-x86_64 poly1305_generic libchacha libpoly1305
-libchacha20poly1305"
+# Named by crypto API alias, so that modules.alias picks the generic and
+# the CPU's accelerated implementations on every architecture. The list is
+# module-setup.sh's too (installkernel).
+TLSROOT_KTLS_MODULES="tls crypto-gcm(aes) crypto-ccm(aes)
+crypto-rfc7539(chacha20,poly1305) crypto-aes crypto-ghash crypto-chacha20
+crypto-poly1305 crypto-gcm crypto-ccm crypto-rfc7539 crypto-ctr crypto-seqiv"
+# Loaded at once; I2C, SPI and firmware TPMs come with udev's coldplug
+# (tlsroot_tpm_coldplug).
 TLSROOT_TPM_MODULES="tpm_tis tpm_crb"
 
 tlsroot_fail() {
@@ -38,8 +40,37 @@ tlsroot_parse_cmdline() {
 	printf '%s\n' "$_tr_out" >"$TLSROOT_CONF.tmp" && mv "$TLSROOT_CONF.tmp" "$TLSROOT_CONF" ||
 		tlsroot_fail "cannot write $TLSROOT_CONF" || return 1
 	tlsroot_load_conf || return 1
-	[ "$TLSROOT_ENABLED" = 1 ] || return 2
+	tlsroot_check_nvmf_autoconnect || return 1
+	if [ "$TLSROOT_ENABLED" != 1 ]; then
+		[ "${TLSROOT_PLAINTEXT_ROOT:-0}" = 1 ] &&
+			tlsroot_log "warning: the root is reached without TLS (rd.tlsroot=$TLSROOT_POLICY allows it)"
+		return 2
+	fi
 	return 0
+}
+
+# dracut's nvmf module connects every entry of /etc/nvme/discovery.conf,
+# /etc/nvme/config.json and the firmware's NBFT with `nvme connect-all`,
+# without TLS unless each entry asks for it: with rd.tlsroot=required,
+# an image that would do so stops here, before the network is up.
+tlsroot_check_nvmf_autoconnect() {
+	[ "${TLSROOT_POLICY:-}" = required ] || return 0
+	[ -e /sbin/nvmf-autoconnect.sh ] || [ -e /usr/sbin/nvmf-autoconnect.sh ] || return 0
+	command -v getargbool >/dev/null || . /lib/dracut-lib.sh
+	getargbool 0 rd.nonvmf && return 0
+	_tr_src=
+	if ! getargbool 0 rd.nvmf.nostatic; then
+		for _tr_f in /etc/nvme/discovery.conf /etc/nvme/config.json; do
+			[ -s "$_tr_f" ] && _tr_src="$_tr_src${_tr_src:+, }$_tr_f"
+		done
+	fi
+	if ! getargbool 0 rd.nvmf.nonbft; then
+		for _tr_f in /sys/firmware/acpi/tables/NBFT*; do
+			[ -f "$_tr_f" ] && _tr_src="$_tr_src${_tr_src:+, }the firmware's NBFT" && break
+		done
+	fi
+	[ -z "$_tr_src" ] ||
+		tlsroot_fail "dracut's nvmf module would connect $_tr_src with 'nvme connect-all', which tlsroot cannot hold to TLS, while rd.tlsroot=$TLSROOT_POLICY ($TLSROOT_POLICY_SOURCE); name the boot connection with rd.tlsroot.nvme.* and add rd.nvmf.nostatic / rd.nvmf.nonbft (or omit the nvmf module), or allow it with rd.tlsroot=desired"
 }
 
 tlsroot_load_conf() {
@@ -55,6 +86,26 @@ tlsroot_enabled() {
 		case $? in 0) return 0 ;; 2) return 1 ;; *) return 2 ;; esac
 	fi
 	tlsroot_load_conf && [ "$TLSROOT_ENABLED" = 1 ]
+}
+
+# A TPM on I2C, SPI or in firmware gets its driver from udev's coldplug,
+# which the non-systemd initramfs starts only after the pre-trigger hooks:
+# when TIS and CRB found no TPM, trigger the coldplug now (dracut's own
+# trigger later sends the same "add" events again, harmlessly), so the
+# unseal's bounded wait for the TPM can succeed.
+tlsroot_tpm_coldplug() {
+	case $TLSROOT_TPM in
+	device:*) _tr_dev=${TLSROOT_TPM#device:} ;;
+	/dev/*) _tr_dev=$TLSROOT_TPM ;;
+	*) return 0 ;;
+	esac
+	[ -e "$_tr_dev" ] && return 0
+	command -v udevadm >/dev/null || return 0
+	tlsroot_log "no $_tr_dev after loading $TLSROOT_TPM_MODULES; starting udev's coldplug for I2C, SPI and firmware TPMs"
+	udevadm trigger --type=subsystems --action=add >/dev/null 2>&1
+	udevadm trigger --type=devices --action=add >/dev/null 2>&1
+	udevadm settle --timeout="${TLSROOT_TPM_TIMEOUT:-30}" --exit-if-exists="$_tr_dev" >/dev/null 2>&1
+	return 0
 }
 
 tlsroot_load_modules() {
@@ -251,4 +302,73 @@ tlsroot_tlshd_handoff_setup() {
 # never comes up.
 tlsroot_agent_last_error() {
 	tlsroot agent status 2>/dev/null | sed -n 's/.*"last_error":"\([^"]*\)".*/\1/p'
+}
+
+# pre-pivot: what the root really sits on. With a TLS root, or with
+# rd.tlsroot=required, the root mounted at $NEWROOT must be an NFS mount
+# with xprtsec=tls/mtls or a block device whose NVMe/TCP controllers all
+# run TLS (with the unsealed PSK for an rd.tlsroot.nvme.* root, which must
+# also be reached through that very controller). Sets TLSROOT_FAIL.
+tlsroot_check_root_transport() { # newroot
+	_tr_majmin=
+	_tr_fstype=
+	_tr_mopts=
+	while read -r _ _ _tr_mm _ _tr_mp _ _tr_rest; do
+		[ "$_tr_mp" = "$1" ] || continue
+		_tr_majmin=$_tr_mm
+		_tr_rest=" $_tr_rest"
+		_tr_rest=${_tr_rest#* - }
+		_tr_fstype=${_tr_rest%% *}
+		_tr_mopts=${_tr_rest##* }
+	done </proc/self/mountinfo
+	[ -n "$_tr_majmin" ] || tlsroot_fail "no file system is mounted at $1; nothing to check" || return 1
+	case $_tr_fstype in
+	nfs | nfs4)
+		case ",$_tr_mopts," in *,xprtsec=tls,* | *,xprtsec=mtls,*) return 0 ;; esac
+		tlsroot_fail "the root at $1 is an NFS mount without TLS ($_tr_fstype, no xprtsec=tls or mtls in its options); refusing to switch to it"
+		return 1
+		;;
+	esac
+	_tr_ctrls=
+	tlsroot_nvme_tcp_controllers "$_tr_majmin"
+	_tr_want=
+	if [ "$TLSROOT_ROOT_KIND" = nvme ]; then
+		_tr_want=$(cat /run/tlsroot/nvme/controller 2>/dev/null)
+		[ -n "$_tr_want" ] ||
+			tlsroot_fail "the NVMe/TCP root was mounted, but tlsroot never connected its controller; refusing to switch to it" || return 1
+		case " $_tr_ctrls " in *" $_tr_want "*) ;; *)
+			tlsroot_fail "the root at $1 (device $_tr_majmin) is not on the TLS controller $_tr_want but on ${_tr_ctrls:-no NVMe/TCP controller}; check root= (it matched another disk); refusing to switch to it"
+			return 1 ;;
+		esac
+	fi
+	for _tr_c in $_tr_ctrls; do
+		_tr_key=$(cat "/sys/class/nvme/$_tr_c/tls_key" 2>/dev/null)
+		if [ -z "$_tr_key" ]; then
+			tlsroot_fail "the root at $1 is reached through the NVMe/TCP controller $_tr_c ($(cat "/sys/class/nvme/$_tr_c/address" 2>/dev/null | tr ',' ' ')) without TLS; refusing to switch to it (rd.tlsroot=$TLSROOT_POLICY)"
+			return 1
+		fi
+		if [ "$_tr_c" = "$_tr_want" ] &&
+			[ "$_tr_key" != "$(printf '%08x' "$(cat /run/tlsroot/nvme/serial 2>/dev/null)")" ]; then
+			tlsroot_fail "the NVMe/TCP controller $_tr_c of the root runs TLS with key $_tr_key, not the unsealed PSK; refusing to switch to it"
+			return 1
+		fi
+	done
+	return 0
+}
+
+# The NVMe/TCP controllers under block device MAJ:MIN (its partition
+# parent, native-multipath paths, dm/md slaves), appended to $_tr_ctrls.
+tlsroot_nvme_tcp_controllers() { # maj:min
+	_tr_sys=$(readlink -f "/sys/dev/block/$1") || return 0
+	[ -f "$_tr_sys/partition" ] && _tr_sys=${_tr_sys%/*}
+	for _tr_d in "$_tr_sys"/device "$_tr_sys"/multipath/*/device; do
+		[ -f "$_tr_d/transport" ] && [ "$(cat "$_tr_d/transport")" = tcp ] || continue
+		_tr_c=$(readlink -f "$_tr_d")
+		_tr_ctrls="$_tr_ctrls${_tr_ctrls:+ }${_tr_c##*/}"
+	done
+	for _tr_s in "$_tr_sys"/slaves/*; do
+		[ -r "$_tr_s/dev" ] || continue
+		tlsroot_nvme_tcp_controllers "$(cat "$_tr_s/dev")"
+	done
+	return 0
 }

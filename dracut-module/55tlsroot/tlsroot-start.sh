@@ -8,6 +8,7 @@ case $? in
 0)
 	ip link set lo up 2>/dev/null
 	tlsroot_load_modules || die "$TLSROOT_FAIL"
+	tlsroot_tpm_coldplug
 	tlsroot_unseal || die "$TLSROOT_FAIL"
 	tlsroot_start_agent || die "$TLSROOT_FAIL"
 	;;
