@@ -4,6 +4,7 @@
 #   make check           everything: unit tests (plain, then ASan+UBSan),
 #                        fuzzers, and the QEMU scenarios; ends "N passed, N failed"
 #   make install PREFIX=/usr DESTDIR=/tmp/pkg
+#   make deb             the Debian package tlsroot into build/deb/
 #   make demo            boot a client from an NFS root over mTLS (see README)
 #
 # One static library per component folder, one public header named after it.
@@ -79,7 +80,7 @@ FUZZ_SECONDS ?= 5
 MAN_PAGES := $(wildcard doc/*.[1-8])
 
 .PHONY: all check unit unit-asan fuzz fuzz-build fuzz-bins qemu-check tpm-check demo install \
-	host-setup clean
+	deb host-setup clean
 all: $(BINS)
 
 # V=1 shows the commands.
@@ -169,6 +170,15 @@ demo: host-setup
 	@$(MAKE) --no-print-directory all
 	@tests/qemu/demo.sh
 
+# Modes by role: unit files and drop-ins 0644 (systemd warns about
+# executable ones), scripts (hooks, module-setup.sh, and the libraries the
+# hooks source) 0755, anything else as it is in the tree.
+inst_mode = case $(1) in \
+		*.service|*.socket|*.timer|*.target|*.conf) m=0644 ;; \
+		*.sh) m=0755 ;; \
+		*) if [ -x $(1) ]; then m=0755; else m=0644; fi ;; \
+	esac; install -m $$m
+
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DRACUTDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/
@@ -177,10 +187,16 @@ install: all
 		install -m 0644 $$p $(DESTDIR)$(MANDIR)/man$$s/; done
 	if [ -d dracut-module/55tlsroot ] && [ -n "$$(ls dracut-module/55tlsroot)" ]; then \
 		install -d $(DESTDIR)$(DRACUTDIR)/55tlsroot; \
-		install -m 0755 dracut-module/55tlsroot/* $(DESTDIR)$(DRACUTDIR)/55tlsroot/; fi
+		for f in dracut-module/55tlsroot/*; do \
+			$(call inst_mode,$$f) $$f $(DESTDIR)$(DRACUTDIR)/55tlsroot/ || exit 1; done; fi
 	if [ -d dracut-module/tlshd.service.d ]; then \
 		install -d $(DESTDIR)$(SYSTEMDDIR)/tlshd.service.d; \
 		install -m 0644 dracut-module/tlshd.service.d/* $(DESTDIR)$(SYSTEMDDIR)/tlshd.service.d/; fi
+
+# The Debian package (debian/), built from a copy of the tracked tree:
+# $(O)/deb/tlsroot_VERSION_ARCH.deb.
+deb:
+	@scripts/build-deb.sh $(O)/deb
 
 # Objects are kept between runs (the test and fuzz rules make them
 # intermediate otherwise).

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Install every Debian package that building tlsroot and running its tests
-# need on the host (Debian bookworm). Idempotent: silent when nothing is
+# Install every Debian package that building tlsroot and its Debian package
+# (dpkg-dev, debhelper, fakeroot, lintian) and running its tests need on
+# the host (Debian bookworm). Idempotent: silent when nothing is
 # missing. The guest images use newer suites through their own apt lists
 # (tests/qemu/image/), never through the host's.
 set -eu
@@ -11,6 +12,7 @@ libgnutls28-dev gnutls-bin libtss2-dev libkeyutils-dev keyutils
 libmnl-dev zlib1g-dev libcmocka-dev
 qemu-system-x86 qemu-utils swtpm swtpm-tools tpm2-tools
 mmdebstrap busybox-static e2fsprogs cpio xz-utils zstd
+dpkg-dev debhelper fakeroot lintian
 strace iproute2 procps python3
 "
 
