@@ -1,8 +1,9 @@
 #!/bin/bash
 # scripts/build-deb.sh OUTDIR
 # Build the Debian package tlsroot (debian/) with dpkg-buildpackage -b from
-# a scratch copy of this tree: the files git tracks, as they are in the work
-# tree, or without git (or outside a checkout) the whole directory less
+# a scratch copy of this tree: as tests/qemu/testbed.sh copies it, the files
+# git tracks and the untracked ones it does not ignore, as they are in the
+# work tree; without git (or outside a checkout) the whole directory less
 # build/ and .git. The .deb files, .buildinfo, .changes and the build log
 # (build-deb.log) go to OUTDIR. The only line on stdout is the path of the
 # tlsroot .deb; on failure one line on stderr says why, and the exit status
@@ -29,8 +30,8 @@ log=$out/build-deb.log
 
 files=$scratch/files
 if [ -e "$src/.git" ] && command -v git >/dev/null &&
-	git -C "$src" ls-files -z >"$files" 2>/dev/null && [ -s "$files" ]; then
-	how="the files git tracks"
+	git -C "$src" ls-files -z --cached --others --exclude-standard >"$files" 2>/dev/null && [ -s "$files" ]; then
+	how="the files git tracks or does not ignore"
 	# A tracked file deleted in the work tree is left out, not an error.
 	tr '\0' '\n' <"$files" | while IFS= read -r f; do
 		[ -e "$src/$f" ] || [ -L "$src/$f" ] && printf '%s\0' "$f"
