@@ -52,6 +52,9 @@ libs=$(ldd "$tlshd") || fail "ldd $tlshd failed"
 for f in $(printf '%s\n' "$libs" |
 	sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'); do
 	copy "$f"
+	# FIPS mode: gnutls and nettle check each library against its .hmac.
+	h=${f%/*}/.${f##*/}.hmac
+	[ -e "$h" ] && copy "$h"
 done
 [ -n "$libs" ] || fail "ldd listed no library for $tlshd"
 
@@ -68,8 +71,11 @@ fi
 
 # gnutls' system configuration (priorities), read by gnutls_global_init()
 # in every handshake child; the time zone for syslog's timestamps.
-[ -d /etc/gnutls ] && { mkdir -p "$tmp/etc" && cp -RL /etc/gnutls "$tmp/etc/" ||
-	fail "cannot copy /etc/gnutls"; }
+# Fedora, RHEL and SUSE: @SYSTEM is resolved through crypto-policies.
+for d in /etc/gnutls /etc/crypto-policies; do
+	[ -d $d ] || continue
+	mkdir -p "$tmp/etc" && cp -RL $d "$tmp/etc/" || fail "cannot copy $d"
+done
 [ -e /etc/localtime ] && copy /etc/localtime
 # Name lookups (tlshd asks for the peer's name when the kernel sends none,
 # as for NVMe PSK) answer from a copy of /etc/hosts only: no DNS query
