@@ -5,23 +5,12 @@
 #include <string.h>
 
 #include "kernel-cmdline/kernel-cmdline.h"
+#include "kernel-cmdline/state.h"
 #include "kernel-cmdline/values.h"
 
 #define PREFIX "rd.tlsroot."
 #define PREFIX_LEN (sizeof(PREFIX) - 1)
 #define NAME_MAX_LEN 32
-
-/* What the first pass collects besides struct tr_cmdline itself. */
-struct parse_state {
-	struct tr_cmdline *cfg;
-	int bundles_given;
-	int nvme_seen;
-	const char *root;               /* last root= */
-	const char *nfsroot;            /* last nfsroot= */
-	const char *nvmf_hostnqn;       /* last rd.nvmf.hostnqn= */
-	const char *nvmf_hostid;        /* last rd.nvmf.hostid= */
-	int nvmf_discover_seen;
-};
 
 struct option_def;
 typedef int (*setter_fn)(const struct option_def *def, struct parse_state *st,
@@ -197,7 +186,7 @@ static int set_uuid(const struct option_def *def, struct parse_state *st,
 
 static const char path_allowed[] =
 	"an absolute path (printable ASCII without spaces or quotes, at most 255 bytes)";
-static const char nqn_allowed[] =
+const char tr_cl_nqn_allowed[] =
 	"an NQN (\"nqn.\" then at most 219 printable bytes without spaces, quotes, ',' or '=')";
 
 static const struct option_def options[] = {
@@ -220,8 +209,8 @@ static const struct option_def options[] = {
 	  "a numeric IPv4 or IPv6 address (IPv6 may be in brackets)" },
 	{ "nvme.trsvcid", set_int, AT(nvme.trsvcid), 1, 65535,
 	  "a TCP port (1-65535)" },
-	{ "nvme.subsysnqn", set_nqn, STR(nvme.subsysnqn), nqn_allowed },
-	{ "nvme.hostnqn", set_nqn, STR(nvme.hostnqn), nqn_allowed },
+	{ "nvme.subsysnqn", set_nqn, STR(nvme.subsysnqn), tr_cl_nqn_allowed },
+	{ "nvme.hostnqn", set_nqn, STR(nvme.hostnqn), tr_cl_nqn_allowed },
 	{ "nvme.hostid", set_uuid, STR(nvme.hostid),
 	  "a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)" },
 	{ "nvme.identity", set_int, AT(nvme.identity_version), 0, 1,
@@ -347,11 +336,68 @@ static int set_option(struct parse_state *st, const char *key,
 	return unknown_option(key, name, err);
 }
 
+/* rd.tlsroot=required|desired|off: the policy (tlsroot.cmdline(7)). */
+static int set_policy(struct parse_state *st, const char *value,
+		      struct tr_error *err)
+{
+	static const char *const names[] = { "desired", "required", "off" };
+	static const enum tr_policy values[] = {
+		TR_POLICY_DESIRED, TR_POLICY_REQUIRED, TR_POLICY_OFF };
+	size_t i;
+
+	for (i = 0; value && i < 3; i++) {
+		if (!strcmp(value, names[i])) {
+			st->cfg->policy = values[i];
+			st->cfg->policy_source = TR_POLICY_FROM_CMDLINE;
+			st->policy_given = 1;
+			return 0;
+		}
+	}
+	return tr_cl_bad_value(err, "rd.tlsroot", value,
+			       "%s required, desired or off (tlsroot.cmdline(7))",
+			       value ? "not" : "needs a value:");
+}
+
+/* rd.nvmf.X= (index 0) and the deprecated nvmf.X= (1) that dracut reads. */
+static void take_nvmf(struct parse_state *st, const char *key,
+		      const char *value)
+{
+	const char *name = key + (key[0] == 'r' ? 8 : 5);
+	int old = key[0] != 'r';
+
+	if (!strcmp(name, "hostnqn"))
+		st->nvmf_hostnqn[old] = (struct nvmf_value){ key, value };
+	else if (!strcmp(name, "hostid"))
+		st->nvmf_hostid[old] = (struct nvmf_value){ key, value };
+	else if (!strcmp(name, "discover"))
+		st->nvmf_discover = (struct nvmf_value){ key, value };
+}
+
+static void take_root_param(struct parse_state *st, const char *key,
+			    const char *value)
+{
+	if (!strcmp(key, "root")) {
+		st->root = value;
+	} else if (!strcmp(key, "nfsroot")) {
+		st->nfsroot = value;
+	} else if (!strcmp(key, "netroot")) {
+		/* dhcp-root.sh takes any netroot=dhcp; netroot.sh the last. */
+		if (!strcmp(value, "dhcp") || !strcmp(value, "dhcp6"))
+			st->netroot_dhcp = value;
+		else
+			st->netroot = value;
+	} else if (!strncmp(key, "rd.nvmf.", 8) || !strncmp(key, "nvmf.", 5)) {
+		take_nvmf(st, key, value);
+	}
+}
+
 static int take_param(struct parse_state *st, const struct tr_cmdline_param *p,
 		      struct tr_error *err)
 {
 	const char *key = p->key;
 
+	if (!strcmp(key, "rd.tlsroot"))
+		return set_policy(st, p->value, err);
 	if (!strncmp(key, "rd.tlsroot", 10))
 		return set_option(st, key, p->value, err);
 	if (!strncmp(key, "tlsroot.", 8)) {
@@ -362,175 +408,13 @@ static int take_param(struct parse_state *st, const struct tr_cmdline_param *p,
 				       "tlsroot reads its options only with the rd. prefix: rd.%s",
 				       shown);
 	}
-	if (!p->value)
-		return 0;
-	if (!strcmp(key, "root"))
-		st->root = p->value;
-	else if (!strcmp(key, "nfsroot"))
-		st->nfsroot = p->value;
-	else if (!strcmp(key, "rd.nvmf.hostnqn"))
-		st->nvmf_hostnqn = p->value;
-	else if (!strcmp(key, "rd.nvmf.hostid"))
-		st->nvmf_hostid = p->value;
-	else if (!strcmp(key, "rd.nvmf.discover"))
-		st->nvmf_discover_seen = 1;
+	if (p->value)
+		take_root_param(st, key, p->value);
 	return 0;
 }
 
-/* The NFS root spec in effect: dracut reads nfsroot= only with
- * root=/dev/nfs or no root= at all. */
-static int find_nfs_root(struct parse_state *st, const char **param,
-			 const char **value)
+static int check_size(size_t len, const char *text, struct tr_error *err)
 {
-	const char *root = st->root;
-
-	*param = NULL;
-	if ((!root || !strcmp(root, "/dev/nfs")) && st->nfsroot) {
-		*param = "nfsroot";
-		*value = st->nfsroot;
-	} else if (root && tr_nfs_root_spec_is_nfs(root)) {
-		*param = "root";
-		*value = root;
-	}
-	return *param != NULL;
-}
-
-static int check_nfs_tls(const struct tr_cmdline *cfg, const char *param,
-			 const char *value, struct tr_error *err)
-{
-	const struct tr_nfs_root *nfs = &cfg->nfs;
-	int tls = nfs->xprtsec == TR_XPRTSEC_TLS ||
-		  nfs->xprtsec == TR_XPRTSEC_MTLS;
-
-	if (nfs->tls_identity[0] && nfs->xprtsec != TR_XPRTSEC_MTLS)
-		return tr_cl_bad_value(err, param, value,
-				       "tls_identity needs xprtsec=mtls: only mutual TLS sends a client certificate");
-	if (cfg->tlsroot_seen && !tls)
-		return tr_cl_bad_value(err, param, value,
-				       "rd.tlsroot.* options are given but this NFS root has %s; tlsroot never mounts a root in plaintext: add xprtsec=mtls or xprtsec=tls",
-				       nfs->xprtsec == TR_XPRTSEC_NONE ?
-				       "xprtsec=none" : "no xprtsec=");
-	if (!tls)
-		return 0;
-	if (!nfs->server[0] || !nfs->path[0])
-		return tr_cl_bad_value(err, param, value,
-				       "a TLS NFS root needs SERVER and /PATH on the command line, not from DHCP: the server certificate is checked against SERVER");
-	if (nfs->xprtsec == TR_XPRTSEC_MTLS && !nfs->tls_identity[0] &&
-	    !cfg->identity[0])
-		return tr_cl_bad_value(err, param, value,
-				       "xprtsec=mtls needs a client identity: add tls_identity=NAME to the options or rd.tlsroot.identity=NAME");
-	if (nfs->tls_identity[0] && cfg->identity[0] &&
-	    strcmp(nfs->tls_identity, cfg->identity))
-		return tr_cl_bad_value(err, param, value,
-				       "tls_identity=%s disagrees with rd.tlsroot.identity=%s; give one name (or the same in both)",
-				       nfs->tls_identity, cfg->identity);
-	return 0;
-}
-
-static int finish_nfs(struct parse_state *st, struct tr_error *err)
-{
-	struct tr_cmdline *cfg = st->cfg;
-	struct tr_nfs_options_info info;
-	const char *param, *value;
-
-	if (!find_nfs_root(st, &param, &value))
-		return 0;
-	cfg->root_kind = TR_ROOT_NFS;
-	if (!strcmp(value, "/dev/nfs")) {
-		/* root=/dev/nfs alone: server, path and options from DHCP. */
-		memset(&cfg->nfs, 0, sizeof(cfg->nfs));
-		strcpy(cfg->nfs.fstype, "nfs");
-	} else if (tr_nfs_root_parse(param, value, &cfg->nfs, err) < 0) {
-		return -1;
-	}
-	if (tr_nfs_options_parse(cfg->nfs.options, &info, err) < 0)
-		return -1;
-	if (info.has_key_serials)
-		return tr_cl_bad_value(err, param, value,
-				       "cert_serial= and privkey_serial= cannot be given at boot: key serials change every boot; use tls_identity=NAME");
-	if (check_nfs_tls(cfg, param, value, err) < 0)
-		return -1;
-	cfg->enabled = cfg->nfs.xprtsec == TR_XPRTSEC_TLS ||
-		       cfg->nfs.xprtsec == TR_XPRTSEC_MTLS;
-	if (cfg->nfs.tls_identity[0] && !cfg->identity[0])
-		strcpy(cfg->identity, cfg->nfs.tls_identity);
-	return 0;
-}
-
-/* rd.nvmf.hostnqn/hostid stand in for ours, checked like ours. */
-static int take_nvmf_ids(struct parse_state *st, struct tr_error *err)
-{
-	struct tr_nvme_root *nvme = &st->cfg->nvme;
-
-	if (!nvme->hostnqn[0] && st->nvmf_hostnqn) {
-		if (!tr_cl_is_nqn(st->nvmf_hostnqn))
-			return tr_cl_bad_value(err, "rd.nvmf.hostnqn",
-					       st->nvmf_hostnqn, "not %s",
-					       nqn_allowed);
-		strcpy(nvme->hostnqn, st->nvmf_hostnqn);
-	}
-	if (!nvme->hostid[0] && st->nvmf_hostid) {
-		if (!tr_cl_is_uuid(st->nvmf_hostid))
-			return tr_cl_bad_value(err, "rd.nvmf.hostid",
-					       st->nvmf_hostid,
-					       "not a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
-		strcpy(nvme->hostid, st->nvmf_hostid);
-	}
-	return 0;
-}
-
-static int finish_nvme(struct parse_state *st, struct tr_error *err)
-{
-	struct tr_cmdline *cfg = st->cfg;
-
-	if (st->nvmf_discover_seen && cfg->tlsroot_seen)
-		return tr_cl_bad_value(err, "rd.nvmf.discover", NULL,
-				       "dracut's nvmf module would connect without TLS; with tlsroot, name the boot connection with rd.tlsroot.nvme.* instead");
-	if (!st->nvme_seen)
-		return 0;
-	if (cfg->root_kind == TR_ROOT_NFS)
-		return tr_cl_bad_value(err, PREFIX "nvme.*", NULL,
-				       "given together with an NFS root; a machine boots from one root: drop the NFS root= or the rd.tlsroot.nvme.* options");
-	if (!cfg->nvme.traddr[0])
-		return tr_cl_bad_value(err, PREFIX "nvme.traddr", NULL,
-				       "missing: the NVMe/TCP boot connection needs the target's address");
-	if (!cfg->nvme.subsysnqn[0])
-		return tr_cl_bad_value(err, PREFIX "nvme.subsysnqn", NULL,
-				       "missing: the NVMe/TCP boot connection needs the subsystem NQN");
-	if (take_nvmf_ids(st, err) < 0)
-		return -1;
-	cfg->root_kind = TR_ROOT_NVME;
-	cfg->enabled = 1;
-	return 0;
-}
-
-/*
- * dracut can take the root from DHCP; tlsroot cannot check what it would
- * mount, so asking for tlsroot there must not end in a plaintext root.
- */
-static int check_root_named(const struct parse_state *st,
-			    struct tr_error *err)
-{
-	const char *root = st->root;
-
-	if (!st->cfg->tlsroot_seen || st->cfg->root_kind != TR_ROOT_NONE)
-		return 0;
-	if (root && strcmp(root, "dhcp") && strcmp(root, "dhcp6"))
-		return 0;
-	return tr_cl_bad_value(err, "root", root,
-			       "rd.tlsroot.* options are given but the root %s; name it on the command line: root=nfs4:SERVER:/PATH:xprtsec=mtls,... or rd.tlsroot.nvme.*",
-			       root ? "comes from DHCP" : "is not named (no root=)");
-}
-
-int tr_cmdline_parse(const char *text, size_t len, struct tr_cmdline *cfg,
-		     struct tr_error *err)
-{
-	struct parse_state st = { .cfg = cfg };
-	struct tr_cmdline_param param;
-	char *copy, *cursor;
-	int rc = -1, more;
-
-	tr_cmdline_init(cfg);
 	if (len > TR_CMDLINE_MAX_BYTES) {
 		tr_error_set(err, TR_EXIT_BADINPUT,
 			     "kernel command line: %zu bytes, more than %d",
@@ -542,21 +426,42 @@ int tr_cmdline_parse(const char *text, size_t len, struct tr_cmdline *cfg,
 			     "kernel command line: contains a NUL byte; it must be text");
 		return -1;
 	}
-	copy = malloc(len + 1);
+	return 0;
+}
+
+int tr_cmdline_parse_input(const struct tr_cmdline_input *in,
+			   struct tr_cmdline *cfg, struct tr_error *err)
+{
+	struct parse_state st = { .cfg = cfg, .in = in };
+	struct tr_cmdline_param param;
+	char *copy, *cursor;
+	int rc = -1, more;
+
+	tr_cmdline_init(cfg);
+	if (check_size(in->len, in->text, err) < 0)
+		return -1;
+	copy = malloc(in->len + 1);
 	if (!copy) {
 		tr_error_set(err, TR_EXIT_FAILURE, "out of memory");
 		return -1;
 	}
-	memcpy(copy, text, len);
-	copy[len] = '\0';
+	memcpy(copy, in->text, in->len);
+	copy[in->len] = '\0';
 	cursor = copy;
 	while ((more = tr_cmdline_next_param(&cursor, &param, err)) > 0)
 		if (take_param(&st, &param, err) < 0)
 			goto out;
-	if (more == 0 && finish_nfs(&st, err) == 0 &&
-	    finish_nvme(&st, err) == 0 && check_root_named(&st, err) == 0)
+	if (more == 0 && tr_cl_finish(&st, err) == 0)
 		rc = 0;
 out:
 	free(copy);
 	return rc;
+}
+
+int tr_cmdline_parse(const char *text, size_t len, struct tr_cmdline *cfg,
+		     struct tr_error *err)
+{
+	struct tr_cmdline_input in = { .text = text, .len = len };
+
+	return tr_cmdline_parse_input(&in, cfg, err);
 }

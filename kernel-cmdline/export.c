@@ -35,6 +35,30 @@ const char *tr_handoff_name(enum tr_handoff h)
 	return h == TR_HANDOFF_NEVER ? "never" : "tlshd";
 }
 
+const char *tr_policy_name(enum tr_policy p)
+{
+	switch (p) {
+	case TR_POLICY_REQUIRED:
+		return "required";
+	case TR_POLICY_OFF:
+		return "off";
+	default:
+		return "desired";
+	}
+}
+
+const char *tr_policy_source_name(enum tr_policy_source s)
+{
+	switch (s) {
+	case TR_POLICY_FROM_BUNDLES:
+		return "bundles";
+	case TR_POLICY_FROM_CMDLINE:
+		return "cmdline";
+	default:
+		return "default";
+	}
+}
+
 /*
  * Inside single quotes the shell gives no byte a meaning except ' itself,
  * which is closed, escaped and reopened. Newlines, $(...), backslashes and
@@ -202,6 +226,13 @@ static int write_all(const struct tr_cmdline *cfg, FILE *out, int json)
 	emit(&e, "TRUSTSTORE", cfg->truststore);
 	emit_nfs(&e, &cfg->nfs);
 	emit_nvme(&e, &cfg->nvme, cfg->root_kind == TR_ROOT_NVME);
+	/* Added later: kept after the older settings, whose order is stable. */
+	emit(&e, "POLICY", tr_policy_name(cfg->policy));
+	emit(&e, "POLICY_SOURCE", tr_policy_source_name(cfg->policy_source));
+	emit_int(&e, "PLAINTEXT_ROOT", cfg->plaintext_root);
+	emit(&e, "PLAINTEXT_REASON", cfg->plaintext_reason);
+	emit(&e, "NVME_HOSTNQN_SOURCE", cfg->nvme.hostnqn_source);
+	emit(&e, "NVME_HOSTID_SOURCE", cfg->nvme.hostid_source);
 	if (json)
 		fputs("\n}\n", out);
 	return ferror(out) ? -1 : 0;

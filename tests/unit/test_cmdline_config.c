@@ -10,7 +10,9 @@
 #include "kernel-cmdline/kernel-cmdline.h"
 
 #define NFS_MTLS "root=nfs4:10.0.0.1:/export:vers=4.2,xprtsec=mtls,tls_identity=c1 "
-#define NVME "rd.tlsroot.nvme.traddr=10.0.0.2 rd.tlsroot.nvme.subsysnqn=nqn.2024-01.org.example:root "
+#define NVME_TARGET "rd.tlsroot.nvme.traddr=10.0.0.2 rd.tlsroot.nvme.subsysnqn=nqn.2024-01.org.example:root "
+#define HOSTID "0c2e5f4a-1b2c-4d3e-8f90-a1b2c3d4e5f6"
+#define NVME NVME_TARGET "rd.tlsroot.nvme.hostid=" HOSTID " rd.tlsroot.nvme.hostnqn=nqn.2014-08.org.nvmexpress:uuid:9 "
 
 static struct tr_cmdline cfg;
 static struct tr_error err;
@@ -117,7 +119,7 @@ static void test_unknown_option_lists_known(void **state)
 	expect_error("rd.tlsroot.lockpcr=7", "did you mean rd.tlsroot.lock_pcr?");
 	assert_non_null(strstr(err.msg, "known: rd.tlsroot.{bundle,"));
 	expect_error("rd.tlsroot.frobnicate=1", "unknown option; known:");
-	expect_error("rd.tlsroot=1", "rd.tlsroot: unknown option");
+	expect_error("rd.tlsroot=1", "rd.tlsroot=1: not required, desired or off");
 	expect_error("rd.tlsrootdebug", "unknown option");
 }
 
@@ -214,7 +216,7 @@ static void test_every_option_value(void **state)
 static void test_tlsroot_needs_a_named_root(void **state)
 {
 	expect_error("rd.tlsroot.debug", "root: rd.tlsroot.* options are given but the root is not named");
-	expect_error("root=dhcp rd.tlsroot.lock_pcr=7", "root=dhcp: rd.tlsroot.* options are given but the root comes from DHCP");
+	expect_error("root=dhcp rd.tlsroot.lock_pcr=7", "root=dhcp: the root would come from DHCP's root-path without TLS while rd.tlsroot.* options ask for tlsroot");
 	expect_ok("root=dhcp");
 	expect_ok("");
 	expect_ok("root=UUID=1 rd.tlsroot.debug");
@@ -257,9 +259,9 @@ static void test_nfs_plain_without_tlsroot_is_not_enabled(void **state)
 static void test_nfs_never_plaintext_with_tlsroot(void **state)
 {
 	expect_error("root=nfs4:s:/p:xprtsec=none rd.tlsroot.debug",
-		     "has xprtsec=none; tlsroot never mounts a root in plaintext");
+		     "would mount without TLS (xprtsec=none) while rd.tlsroot.* options ask for tlsroot; add xprtsec=mtls,tls_identity=NAME");
 	expect_error("root=nfs4:s:/p rd.tlsroot.grace_ms=500",
-		     "has no xprtsec=");
+		     "would mount without TLS (no xprtsec=)");
 }
 
 static void test_nfs_identity_needs_mtls(void **state)
@@ -282,7 +284,7 @@ static void test_nfs_mtls_needs_identity(void **state)
 static void test_nfs_tls_needs_server_on_cmdline(void **state)
 {
 	expect_error("root=nfs4:/p:xprtsec=tls", "needs SERVER and /PATH");
-	expect_error("root=/dev/nfs rd.tlsroot.debug", "has no xprtsec=");
+	expect_error("root=/dev/nfs rd.tlsroot.debug", "takes its server or path from DHCP and would mount without TLS");
 	expect_ok("root=/dev/nfs");
 	assert_int_equal(cfg.root_kind, TR_ROOT_NFS);
 	assert_string_equal(cfg.nfs.fstype, "nfs");
@@ -300,16 +302,18 @@ static void test_nfsroot_legacy(void **state)
 	assert_int_equal(cfg.enabled, 1);
 	assert_string_equal(cfg.nfs.path, "/export");
 	assert_string_equal(cfg.nfs.options, "vers=4.2,xprtsec=tls");
-	expect_ok("nfsroot=[fd00::1]:/e,xprtsec=tls");
+	expect_ok("root=/dev/nfs nfsroot=[fd00::1]:/e,xprtsec=tls");
 	assert_string_equal(cfg.nfs.server, "fd00::1");
-	/* nfsroot= is dracut's only with root=/dev/nfs or no root= */
-	expect_ok("root=/dev/sda nfsroot=10.0.0.1:/export,xprtsec=tls");
-	assert_int_equal(cfg.root_kind, TR_ROOT_NONE);
+	/* dracut dies on nfsroot= without root=/dev/nfs (parse-nfsroot.sh) */
+	expect_error("root=/dev/sda nfsroot=10.0.0.1:/export,xprtsec=tls",
+		     "dracut reads nfsroot= only with root=/dev/nfs");
+	expect_error("nfsroot=10.0.0.1:/export,xprtsec=tls",
+		     "add root=/dev/nfs");
 }
 
 static void test_nvme_root(void **state)
 {
-	expect_ok(NVME "rd.nvmf.hostnqn=nqn.2014-08.org.nvmexpress:uuid:1 "
+	expect_ok(NVME_TARGET "rd.nvmf.hostnqn=nqn.2014-08.org.nvmexpress:uuid:1 "
 		  "rd.nvmf.hostid=0c2e5f4a-1b2c-4d3e-8f90-a1b2c3d4e5f6 "
 		  "rd.tlsroot.nvme.nr_io_queues=4 root=UUID=1234");
 	assert_int_equal(cfg.root_kind, TR_ROOT_NVME);
@@ -322,10 +326,14 @@ static void test_nvme_root(void **state)
 
 static void test_nvme_own_ids_beat_nvmf(void **state)
 {
-	expect_ok(NVME "rd.tlsroot.nvme.hostnqn=nqn.a:mine rd.nvmf.hostnqn=nqn.b:theirs");
+	expect_ok(NVME_TARGET "rd.tlsroot.nvme.hostnqn=nqn.a:mine rd.nvmf.hostnqn=nqn.b:theirs "
+		  "rd.nvmf.hostid=" HOSTID);
 	assert_string_equal(cfg.nvme.hostnqn, "nqn.a:mine");
-	expect_error(NVME "rd.nvmf.hostnqn=bogus", "rd.nvmf.hostnqn=bogus: not an NQN");
-	expect_error(NVME "rd.nvmf.hostid=bogus", "rd.nvmf.hostid=bogus: not a UUID");
+	assert_string_equal(cfg.nvme.hostnqn_source, "rd.tlsroot.nvme.hostnqn");
+	assert_string_equal(cfg.nvme.hostid_source, "rd.nvmf.hostid");
+	expect_error(NVME_TARGET "rd.nvmf.hostnqn=bogus", "rd.nvmf.hostnqn=bogus: not an NQN");
+	expect_error(NVME_TARGET "rd.nvmf.hostnqn=nqn.a:b rd.nvmf.hostid=bogus",
+		     "rd.nvmf.hostid=bogus: not a UUID");
 }
 
 static void test_nvme_incomplete_or_conflicting(void **state)
@@ -334,7 +342,7 @@ static void test_nvme_incomplete_or_conflicting(void **state)
 	expect_error("rd.tlsroot.nvme.traddr=10.0.0.2", "rd.tlsroot.nvme.subsysnqn: missing");
 	expect_error(NVME NFS_MTLS, "a machine boots from one root");
 	expect_error(NVME "rd.nvmf.discover=tcp,10.0.0.2,,4420",
-		     "rd.nvmf.discover: dracut's nvmf module would connect without TLS");
+		     "rd.nvmf.discover=tcp,10.0.0.2,,4420: dracut's nvmf module would connect without TLS while rd.tlsroot.* options ask for tlsroot; name the boot connection with rd.tlsroot.nvme.* instead");
 	expect_ok("rd.nvmf.discover=tcp,10.0.0.2,,4420");
 }
 

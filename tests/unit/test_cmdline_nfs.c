@@ -32,6 +32,15 @@ static void test_is_nfs(void **state)
 	assert_true(tr_nfs_root_spec_is_nfs("nfs:s:/p"));
 	assert_true(tr_nfs_root_spec_is_nfs("/dev/nfs"));
 	assert_true(tr_nfs_root_spec_is_nfs("nfs4"));
+	/* parse-nfsroot.sh's legacy forms */
+	assert_true(tr_nfs_root_spec_is_nfs("192.0.2.1:/export"));
+	assert_true(tr_nfs_root_spec_is_nfs("192.0.2.1"));
+	assert_true(tr_nfs_root_spec_is_nfs("/srv/root"));
+	assert_true(tr_nfs_root_spec_is_nfs("nfs://srv/p"));
+	assert_false(tr_nfs_root_spec_is_nfs("/dev/sda1"));
+	assert_false(tr_nfs_root_spec_is_nfs("[fd00::1]:/e"));
+	assert_false(tr_nfs_root_spec_is_nfs("server.example:/e"));
+	assert_false(tr_nfs_root_spec_is_nfs("UUID=1.2.3"));
 	assert_false(tr_nfs_root_spec_is_nfs("nfsx:s:/p"));
 	assert_false(tr_nfs_root_spec_is_nfs("UUID=1"));
 	assert_false(tr_nfs_root_spec_is_nfs("/dev/nfsx"));
@@ -75,7 +84,10 @@ static void test_ipv6_in_brackets(void **state)
 	spec_error("root", "nfs4:[fd00::1:/e", "no ']'");
 	spec_error("root", "nfs4:[fd00::1]/e", "no ':' after the bracketed server");
 	spec_error("root", "nfs4:fd00::1:/e", "an IPv6 server goes in brackets");
-	spec_error("root", "nfs4::/e", "empty server");
+	/* dracut's own rewritten form: no server, from DHCP */
+	spec_ok("root", "nfs4::/e:xprtsec=tls");
+	assert_string_equal(root.server, "");
+	assert_string_equal(root.path, "/e");
 }
 
 static void test_no_server_means_dhcp(void **state)
@@ -91,8 +103,10 @@ static void test_missing_or_bad_path(void **state)
 {
 	spec_error("root", "nfs4:server", "no export path; expected root=nfs4:[SERVER:]/PATH[:OPTIONS]");
 	spec_error("root", "nfs4:server:", "no export path");
-	spec_error("root", "nfs4:server:export", "must start with '/'");
-	spec_error("root", "nfs4:", "no export path");
+	spec_error("root", "nfs4:server:export", "no export path");
+	spec_error("root", "nfs4:server:export/x", "must start with '/'");
+	spec_ok("root", "nfs4:");       /* like nfs4: all from DHCP */
+	assert_string_equal(root.path, "");
 	spec_error("root", "nfs4:ser ver:/p", "not a host name");
 	spec_error("root", "nfs4:s:/p q", "printable ASCII without spaces");
 	spec_error("root", "nfs5:s:/p", "not an NFS root");
@@ -220,6 +234,58 @@ static void test_rewrite_errors(void **state)
 	assert_int_equal(tr_nfs_options_rewrite("", &s, out, 0, &err), -1);
 }
 
+/* A root= saved from /proc/mounts of kernel 7.x (host-only dracut). */
+static void test_resolve_redacted_serials(void **state)
+{
+	static const char saved[] =
+		"rw,vers=4.2,xprtsec=mtls,cert_serial=<redacted>,privkey_serial=<redacted>,addr=fd00::1";
+	struct tr_nfs_key_serials s = { 11, 22 };
+	struct tr_nfs_options_info info;
+	char out[TR_NFS_REWRITE_MAX + 1];
+
+	assert_int_equal(tr_nfs_options_parse(saved, &info, &err), 0);
+	assert_int_equal(info.has_key_serials, 1);
+	assert_int_equal(info.key_serials_redacted, 1);
+	assert_int_equal(tr_nfs_options_resolve(saved, &s, out, sizeof(out), &err), 0);
+	assert_string_equal(out, "rw,vers=4.2,xprtsec=mtls,cert_serial=11,privkey_serial=22,addr=fd00::1");
+	assert_int_equal(tr_nfs_options_resolve(saved, NULL, out, sizeof(out), &err), 0);
+	assert_string_equal(out, "rw,vers=4.2,xprtsec=mtls,addr=fd00::1");
+	/* tr_nfs_options_rewrite keeps them verbatim, as it always did. */
+	assert_int_equal(tr_nfs_options_rewrite(saved, &s, out, sizeof(out), &err), 0);
+	assert_string_equal(out, saved);
+	/* tls_identity still works through resolve. */
+	assert_int_equal(tr_nfs_options_resolve("tls_identity=a,ro", &s, out, sizeof(out), &err), 0);
+	assert_string_equal(out, "cert_serial=11,privkey_serial=22,ro");
+	/* One placeholder, or a real serial beside one, is not the pair. */
+	assert_int_equal(tr_nfs_options_parse("cert_serial=<redacted>", &info, &err), 0);
+	assert_int_equal(info.key_serials_redacted, 0);
+	assert_int_equal(tr_nfs_options_parse("cert_serial=<redacted>,privkey_serial=5", &info, &err), 0);
+	assert_int_equal(info.key_serials_redacted, 0);
+	assert_int_equal(tr_nfs_options_parse("cert_serial=<redacted>,cert_serial=<redacted>", &info, &err), 0);
+	assert_int_equal(info.key_serials_redacted, 0);
+}
+
+/* Every option the kernel shows in /proc/mounts (7.3's nfs.ko strings). */
+static void test_proc_mounts_options_accepted(void **state)
+{
+	static const char mounts[] =
+		"rw,relatime,sync,noatime,nodiratime,vers=4.2,rsize=1048576,wsize=1048576,"
+		"bsize=0,namlen=255,acregmin=3,acregmax=60,acdirmin=30,acdirmax=60,"
+		"soft,softerr,softreval,hard,posix,nocto,noac,nolock,noacl,nordirplus,"
+		"rdirplus=force,nosharecache,noresvport,proto=tcp6,nconnect=4,"
+		"max_connect=16,port=2049,timeo=600,retrans=2,sec=krb5p,xprtsec=mtls,"
+		"cert_serial=<redacted>,privkey_serial=<redacted>,mountaddr=fd00::1,"
+		"mountvers=3,mountport=20048,mountproto=udp,clientaddr=fd00::2,"
+		"fsc=cache1,migration,lookupcache=pos,local_lock=none,noalignwrite,"
+		"write=eager,fatal_neterrors=ENETDOWN:ENETUNREACH,addr=fd00::1";
+	struct tr_nfs_options_info info;
+
+	if (tr_nfs_options_parse(mounts, &info, &err) != 0)
+		fail_msg("rejected: %s", err.msg);
+	assert_int_equal(info.xprtsec, TR_XPRTSEC_MTLS);
+	assert_int_equal(info.key_serials_redacted, 1);
+}
+
 static void test_rewrite_longest_list_fits(void **state)
 {
 	struct tr_nfs_key_serials s = { INT32_MAX, INT32_MAX };
@@ -251,6 +317,8 @@ int main(void)
 		cmocka_unit_test(test_rewrite_keeps_everything_else_verbatim),
 		cmocka_unit_test(test_rewrite_errors),
 		cmocka_unit_test(test_rewrite_longest_list_fits),
+		cmocka_unit_test(test_resolve_redacted_serials),
+		cmocka_unit_test(test_proc_mounts_options_accepted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
