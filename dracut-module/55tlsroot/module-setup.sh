@@ -92,7 +92,8 @@ depends() {
 	return 0
 }
 
-# called by dracut (host-only builds with hostonly_cmdline): the tlsroot
+# called by dracut --print-cmdline and by install() (host-only builds with
+# hostonly_cmdline): the tlsroot
 # options the next boot needs to reach this root again with TLS. dracut's
 # own modules save the rest: nfs writes root=nfs4:...:OPTIONS from
 # /proc/mounts (without tls_identity=, hence rd.tlsroot.identity here),
@@ -102,14 +103,14 @@ cmdline() {
 	kind=$(tlsroot_running_root_kind)
 	[[ $kind ]] || return 0
 	tlsroot_bin=$(tlsroot_find_binary tlsroot) || return 0
-	"$dracutsysrootdir$tlsroot_bin" cmdline --saved-options || {
+	"$dracutsysrootdir$tlsroot_bin" cmdline --root "${dracutsysrootdir:-/}" --hostonly-options || {
 		dfatal "55tlsroot: cannot save the tlsroot options of this boot (see the line above); the next boot would not reach its TLS root"
 		exit 1
 	}
 	printf '\n'
 	if [[ $kind == nvme ]]; then
 		echo "rd.neednet=1"
-		nvme_addr=$("$dracutsysrootdir$tlsroot_bin" cmdline | sed -n "s/^TLSROOT_NVME_TRADDR='\(.*\)'$/\1/p")
+		nvme_addr=$("$dracutsysrootdir$tlsroot_bin" cmdline --root "${dracutsysrootdir:-/}" | sed -n "s/^TLSROOT_NVME_TRADDR='\(.*\)'$/\1/p")
 		[[ $nvme_addr ]] && ip_params_for_remote_addr "$nvme_addr" && printf '\n'
 	fi
 	return 0
@@ -205,6 +206,13 @@ install() {
 		inst_binary "$src" "/usr/sbin/$b"
 	done
 	inst_multiple setsid modprobe grep sed tr head mv cp chmod mkdir sleep cat ip readlink
+	# Host-only builds save this boot's options, as dracut's nfs and
+	# rootfs-block modules save theirs (95nfs.conf, 95root-dev.conf).
+	if [[ $hostonly_cmdline == yes ]]; then
+		local saved
+		saved=$(cmdline) || exit 1
+		[[ $saved ]] && printf '%s\n' "$saved" >> "$initdir/etc/cmdline.d/55tlsroot.conf"
+	fi
 	inst_multiple -o udevadm
 	tlsroot_install_gnutls_policy
 	# tpm2-tss loads its TCTI at run time.

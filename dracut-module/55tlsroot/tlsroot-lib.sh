@@ -43,7 +43,7 @@ tlsroot_parse_cmdline() {
 	tlsroot_check_nvmf_autoconnect || return 1
 	if [ "$TLSROOT_ENABLED" != 1 ]; then
 		[ "${TLSROOT_PLAINTEXT_ROOT:-0}" = 1 ] &&
-			tlsroot_log "warning: the root is reached without TLS (rd.tlsroot=$TLSROOT_POLICY allows it)"
+			tlsroot_log "warning: the root is reached without TLS (rd.tlsroot=$TLSROOT_POLICY allows it)${TLSROOT_PLAINTEXT_REASON:+: $TLSROOT_PLAINTEXT_REASON}"
 		return 2
 	fi
 	return 0
@@ -69,8 +69,10 @@ tlsroot_check_nvmf_autoconnect() {
 			[ -f "$_tr_f" ] && _tr_src="$_tr_src${_tr_src:+, }the firmware's NBFT" && break
 		done
 	fi
-	[ -z "$_tr_src" ] ||
-		tlsroot_fail "dracut's nvmf module would connect $_tr_src with 'nvme connect-all', which tlsroot cannot hold to TLS, while rd.tlsroot=$TLSROOT_POLICY ($TLSROOT_POLICY_SOURCE); name the boot connection with rd.tlsroot.nvme.* and add rd.nvmf.nostatic / rd.nvmf.nonbft (or omit the nvmf module), or allow it with rd.tlsroot=desired"
+	[ -z "$_tr_src" ] && return 0
+	_tr_why="the default: this initramfs carries sealed tlsroot bundles"
+	[ "${TLSROOT_POLICY_SOURCE:-}" = bundles ] || _tr_why="given on the command line"
+	tlsroot_fail "dracut's nvmf module would connect $_tr_src with 'nvme connect-all', which tlsroot cannot hold to TLS, while rd.tlsroot=$TLSROOT_POLICY ($_tr_why); name the boot connection with rd.tlsroot.nvme.* and add rd.nvmf.nostatic / rd.nvmf.nonbft (or omit the nvmf module), or allow it with rd.tlsroot=desired"
 }
 
 tlsroot_load_conf() {
