@@ -1,15 +1,23 @@
 #!/bin/bash
-# Build, or reuse from the cache, the guest image of the test bed:
-#   $dir/rootfs/              Debian trixie userland (both kernels' modules)
+# build-image.sh [--userland trixie|forky]: build, or reuse from the cache,
+# a guest image of the test bed (default userland: trixie):
+#   $dir/rootfs/              the Debian userland (both kernels' modules)
 #   $dir/rootfs.img           the same as an ext4 image (base of VM overlays)
 #   $dir/kernels/<label>/     vmlinuz, version, boot.cpio.gz (a busybox
 #                             initramfs that mounts rootfs.img and hands over)
+#   $dir/kernel-labels        "<label> <apt target release>" per kernel
+# The userland's packages are listed in packages-<userland>. The kernels
+# (file kernels) are the same for every userland: the trixie image installs
+# them from trixie and trixie-backports; the forky image copies them, their
+# modules and kernels/ from the trixie image (built first if need be), so
+# both images boot the very same kernel builds.
 # The cache lives outside the work tree (TLSROOT_CACHE, default
-# /var/cache/tlsroot) and is keyed by a hash of the package list, the
-# kernel list and the builder scripts. Prints the image directory and
-# nothing else on stdout: every other program's output goes to stderr.
-# Trixie and trixie-backports are used only through mmdebstrap's own apt
-# lists, never added to the host's apt.
+# /var/cache/tlsroot), one directory per userland, image-<userland>-<key>,
+# keyed by a hash of what it is built from (see "The key" below): a change
+# to forky's package list or builder does not rebuild the trixie image.
+# Prints the image directory and nothing else on stdout: every other
+# program's output goes to stderr. Debian is used only through mmdebstrap's
+# own apt lists, never added to the host's apt.
 set -euo pipefail
 
 # The caller reads the image directory from stdout; keep that fd for
@@ -21,10 +29,44 @@ result() { echo "$1" >&3; }
 here=$(cd "$(dirname "$0")" && pwd)
 cache_root=${TLSROOT_CACHE:-/var/cache/tlsroot}
 log() { echo "build-image: $*" >&2; }
+usage() { echo "usage: $0 [--userland trixie|forky]" >&2; exit 2; }
 
-key=$(cat "$here/packages" "$here/kernels" "$here/build-image.sh" \
-	"$here/mkboot-initramfs.sh" "$here/boot-init.sh" | sha256sum | cut -c1-16)
-dir=$cache_root/image-$key
+userland=trixie
+while [ $# -gt 0 ]; do
+	case $1 in
+	--userland) [ $# -ge 2 ] || usage; userland=$2; shift 2 ;;
+	--userland=*) userland=${1#*=}; shift ;;
+	*) usage ;;
+	esac
+done
+case $userland in
+trixie|forky) ;;
+*) log "unknown userland '$userland' (trixie or forky)"; usage ;;
+esac
+
+# forky's kernels are the trixie image's. Resolve that image before
+# taking the build lock (resolving it may build it, under the same lock).
+kernel_src=
+if [ "$userland" = forky ]; then
+	kernel_src=$("$here/build-image.sh" --userland trixie) ||
+		{ log "cannot build the trixie image that forky takes its kernels from"; exit 1; }
+	[ -f "$kernel_src/.complete" ] ||
+		{ log "the trixie image '$kernel_src' is not finished"; exit 1; }
+fi
+
+# The key: what the image is built from. Each userland's own builder and
+# package list; trixie's also the kernel list and the boot initramfs
+# scripts; forky's the trixie image it copies its kernels from.
+case $userland in
+trixie) inputs=("$here/kernels" "$here/mkboot-initramfs.sh" "$here/boot-init.sh") ;;
+forky) inputs=() ;;
+esac
+key=$( {
+	echo "userland $userland; kernels from ${kernel_src:+$(basename "$kernel_src")}"
+	cat "$here/build-image.sh" "$here/rootfs-$userland.sh" "$here/packages-$userland" \
+		${inputs[@]+"${inputs[@]}"}
+} | sha256sum | cut -c1-16)
+dir=$cache_root/image-$userland-$key
 if [ -f "$dir/.complete" ]; then
 	result "$dir"
 	exit 0
@@ -45,54 +87,12 @@ mirror=$(grep -hoE 'https?://[^ ]*/debian/?( |$)' /etc/apt/sources.list \
 mirror=${mirror:-http://deb.debian.org/debian}
 mirror=${mirror%/}
 
-packages=$(grep -vE '^\s*(#|$)' "$here/packages" | tr '\n' ',' | sed 's/,$//')
+packages=$(grep -vE '^\s*(#|$)' "$here/packages-$userland" | tr '\n' ',' | sed 's/,$//')
 tmp=$dir.tmp
 rm -rf "$tmp"
 mkdir -p "$tmp"
-log "building guest userland from $mirror (trixie, trixie-backports) into $tmp"
 start=$(date +%s)
-
-# Kernels come in through a customize hook so each label can name its
-# own target release; the backports one is installed last.
-hooks=()
-while read -r label release pkg; do
-	case $label in ''|\#*) continue ;; esac
-	hooks+=(--customize-hook="chroot \"\$1\" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -t $release $pkg >/dev/null")
-	echo "$label $release" >>"$tmp/kernel-labels"
-done < <(tac "$here/kernels")
-
-mmdebstrap --quiet --variant=apt --components=main \
-	--include="$packages" \
-	--aptopt='APT::Install-Recommends "false"' \
-	--dpkgopt='path-exclude=/usr/share/doc/*' \
-	--dpkgopt='path-exclude=/usr/share/locale/*' \
-	--dpkgopt='path-exclude=/usr/share/man/*' \
-	"${hooks[@]}" \
-	--customize-hook='rm -f "$1/etc/resolv.conf"; : >"$1/etc/resolv.conf"' \
-	--customize-hook='echo tlsroot-guest >"$1/etc/hostname"' \
-	--customize-hook='rm -f "$1"/boot/initrd.img-*' \
-	trixie "$tmp/rootfs" \
-	"deb $mirror trixie main" "deb $mirror trixie-backports main"
-
-mkdir -p "$tmp/kernels"
-while read -r label release; do
-	case $release in
-	trixie-backports) pattern='7.*' ;;
-	trixie) pattern='6.12.*' ;;
-	*) log "no kernel pattern for $release"; exit 1 ;;
-	esac
-	ver=$(basename "$(ls -d "$tmp"/rootfs/usr/lib/modules/$pattern | sort -V | tail -n1)")
-	kdir=$tmp/kernels/$label
-	mkdir -p "$kdir"
-	echo "$ver" >"$kdir/version"
-	if [ -f "$tmp/rootfs/boot/vmlinuz-$ver" ]; then
-		cp "$tmp/rootfs/boot/vmlinuz-$ver" "$kdir/vmlinuz"
-	else
-		cp "$tmp/rootfs/usr/lib/modules/$ver/vmlinuz" "$kdir/vmlinuz"
-	fi
-	"$here/mkboot-initramfs.sh" "$tmp/rootfs" "$ver" "$kdir/boot.cpio.gz"
-	log "kernel $label: $ver"
-done <"$tmp/kernel-labels"
+"$here/rootfs-$userland.sh" "$tmp" "$mirror" "$packages" ${kernel_src:+"$kernel_src"}
 
 size_mb=$(( $(du -sm "$tmp/rootfs" | cut -f1) * 3 / 2 + 512 ))
 mke2fs -q -t ext4 -L tlsroot-root -d "$tmp/rootfs" "$tmp/rootfs.img" "${size_mb}M"
