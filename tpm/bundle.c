@@ -13,7 +13,10 @@
 #include "tpm/tpm.h"
 #include "tpm/wire.h"
 
-static const char bundle_magic[TR_BUNDLE_MAGIC_LEN] = "TLSROOTB";
+/* The 8 magic bytes, without a terminating NUL (gcc 16 warns otherwise). */
+static const char bundle_magic[TR_BUNDLE_MAGIC_LEN] = {
+	'T', 'L', 'S', 'R', 'O', 'O', 'T', 'B'
+};
 static const char payload_key_info[] = "tlsroot-bundle-v1 aes-256-gcm";
 
 const char *tr_bundle_kind_name(int kind)

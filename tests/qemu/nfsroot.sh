@@ -7,8 +7,8 @@
 #   client1.bundle the identity sealed INSIDE that VM to that TPM
 #   initrd-systemd.img, initrd-nosystemd.img
 #                  dracut initramfs images (dracut + 55tlsroot, built in a
-#                  copy-on-write overlay of the guest rootfs with
-#                  `make install`), plus the test-only hooks and files
+#                  copy-on-write overlay of the guest rootfs with the
+#                  tlsroot package installed), plus the test-only hooks and files
 # Every NFS-root boot gets a fresh copy of tpm/state, so boots of one
 # run do not see each other's PCR extensions.
 
@@ -128,25 +128,37 @@ nr_seal() { # label payload-dir [--script=NAME]
 }
 
 # The dracut module lists; the systemd image adds systemd's initrd modules.
-NR_DRACUT_MODULES="bash udev-rules network-legacy nfs shutdown"
+# The network backend: network-legacy (dhclient) in trixie; forky's
+# dracut 112 has no network-legacy, and network-manager is the backend
+# that works without systemd in the initramfs too.
+case ${TB_USERLAND:-trixie} in
+forky) NR_DRACUT_NET=network-manager ;;
+*) NR_DRACUT_NET=network-legacy ;;
+esac
+NR_DRACUT_MODULES="bash udev-rules $NR_DRACUT_NET nfs shutdown"
 NR_DRACUT_SYSTEMD="systemd systemd-initrd dracut-systemd"
 
 # nr_build_images LABEL OUTDIR [--bundle FILE] [--no-tlsroot] [--no-test]
-#   [--flavors "systemd nosystemd"] [--plant FILE PATH]: build dracut
-#   images in a copy-on-write
-#   overlay of the guest rootfs, with tlsroot installed by `make install`.
-#   Images: OUTDIR/initrd-<flavor>.img; dracut logs in OUTDIR/dracut-*.log.
+#   [--flavors "systemd nosystemd busybox generic"] [--plant FILE PATH] [--remove PATH]
+#   [--add-modules "MOD..."]: build dracut images in a copy-on-write
+#   overlay of the guest rootfs, with this run's tlsroot package installed.
+#   --plant puts FILE at PATH of the overlay, --remove deletes PATH there
+#   (both before dracut runs); --add-modules adds dracut modules to the
+#   list. Images: OUTDIR/initrd-<flavor>.img; dracut logs in OUTDIR/dracut-*.log.
 nr_build_images() {
 	local label=$1 out=$2 bundle= tlsroot=yes testfiles=yes flavors="systemd nosystemd"
-	local plant=()
+	local plant=() remove=() addmods=
 	shift 2
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--bundle) bundle=$2; shift ;;
 		--plant) plant+=("$2" "$3"); shift 2 ;;
+		--remove) remove+=("$2"); shift ;;
+		--add-modules) addmods=$2; shift ;;
 		--no-tlsroot) tlsroot=no ;;
 		--no-test) testfiles=no ;;
 		--flavors) flavors=$2; shift ;;
+		*) nr_log "nr_build_images: unknown option '$1'"; return 1 ;;
 		esac
 		shift
 	done
@@ -159,12 +171,10 @@ nr_build_images() {
 	mount --bind /dev "$merged/dev"
 	local inc=()
 	if [ $tlsroot = yes ]; then
-		mkdir -p "$merged/src" "$merged/build"
-		(cd "$TB_TOP" && git ls-files -z --cached --others --exclude-standard |
-			xargs -0 tar -cf - 2>/dev/null) | tar -xf - -C "$merged/src"
-		cp "$TB_RUN"/guest-bin/tlsroot "$TB_RUN"/guest-bin/tlsroot-agent "$merged/build/"
-		if ! chroot "$merged" make -C /src O=/build -o all install PREFIX=/usr >"$out/install.log" 2>&1; then
-			nr_log "make install in the guest rootfs overlay failed; see $out/install.log"
+		# The package, as a user installs it (tb_build_guest_binaries).
+		cp "$TB_RUN"/guest-deb/tlsroot_*.deb "$merged/tmp/" 2>/dev/null
+		if ! chroot "$merged" sh -c 'dpkg -i /tmp/tlsroot_*.deb' >"$out/install.log" 2>&1; then
+			nr_log "dpkg -i of the tlsroot package in the guest rootfs overlay failed: $(tail -n1 "$out/install.log")"
 			rc=1
 		fi
 		mkdir -p "$merged/etc/tlsroot/bundles"
@@ -174,6 +184,9 @@ nr_build_images() {
 		for ((f = 0; f < ${#plant[@]}; f += 2)); do
 			mkdir -p "$(dirname "$merged${plant[f + 1]}")"
 			cp "${plant[f]}" "$merged${plant[f + 1]}"
+		done
+		for f in ${remove[@]+"${remove[@]}"}; do
+			rm -f "$merged$f"
 		done
 		inc+=(--add tlsroot)
 	fi
@@ -191,22 +204,35 @@ p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[-1]^=0xff; open(p,"wb").write
 				"$merged/tlsroot-test-files/corrupt.bundle"
 			inc+=(--include /tlsroot-test-files/corrupt.bundle /etc/tlsroot-test/corrupt.bundle)
 		fi
-		inc+=(--include /tlsroot-test-files/nfsroot-hook-extend.sh /lib/dracut/hooks/cmdline/99-tlsroot-test-extend.sh
-			--include /tlsroot-test-files/nfsroot-hook-mounted.sh /lib/dracut/hooks/pre-pivot/99-tlsroot-test-mounted.sh
+		inc+=(--include /tlsroot-test-files/nfsroot-hook-extend.sh /var/lib/dracut/hooks/cmdline/99-tlsroot-test-extend.sh
+			--include /tlsroot-test-files/nfsroot-hook-mounted.sh /var/lib/dracut/hooks/pre-pivot/99-tlsroot-test-mounted.sh
 			--include /tlsroot-test-files/rogue-ca.pem /etc/tlsroot-test/rogue-ca.pem)
 	fi
 	if [ $rc -eq 0 ]; then
 		for f in $flavors; do
-			mods=$NR_DRACUT_MODULES
-			local omit=()
-			if [ "$f" = systemd ]; then
-				mods="$mods $NR_DRACUT_SYSTEMD"
-			else
-				omit=(--omit "systemd systemd-initrd dracut-systemd")
-			fi
-			if ! chroot "$merged" dracut --force --no-hostonly --no-early-microcode \
-				--compress gzip --kver "$kver" -m "$mods" --add-drivers "virtio_pci virtio_net" "${omit[@]}" "${inc[@]}" \
-				/tmp/initrd.img >"$out/dracut-$f.log" 2>&1; then
+			mods="$NR_DRACUT_MODULES $addmods"
+			local args=()
+			case $f in
+			# Debian's dracut 112 prefers busybox (01-debian.conf), whose
+			# applets then stand in for ip, modprobe, grep...: only the
+			# busybox flavour has it, on every userland.
+			systemd) mods="$mods $NR_DRACUT_SYSTEMD" args=(--omit busybox) ;;
+			nosystemd) args=(--omit "busybox systemd systemd-initrd dracut-systemd") ;;
+			busybox)
+				# busybox is the shell and the tools; no bash,
+				# no systemd.
+				mods="busybox ${mods/bash /}"
+				args=(--omit "bash dash systemd systemd-initrd dracut-systemd")
+				;;
+			generic) ;;
+			*) nr_log "nr_build_images: unknown flavor '$f'"; rc=1; break ;;
+			esac
+			# generic: exactly as Debian's kernel hook calls dracut
+			# (/etc/kernel/postinst.d/dracut), nothing of the test bed.
+			[ "$f" = generic ] || args=(--no-hostonly --no-early-microcode --compress gzip -m "$mods"
+				--add-drivers "virtio_pci virtio_net" ${args[@]+"${args[@]}"} ${inc[@]+"${inc[@]}"})
+			if ! chroot "$merged" dracut --force ${args[@]+"${args[@]}"} /tmp/initrd.img "$kver" \
+				>"$out/dracut-$f.log" 2>&1; then
 				nr_log "dracut ($f) failed: $(grep -a -m1 -iE 'fatal|error' "$out/dracut-$f.log")"
 				rc=1
 				break
@@ -418,4 +444,31 @@ nr_base_payload() { # dir
 	tb_guest_payload "$1"
 	cp "$TB_RUN"/pki/{ca.pem,client.pem,client.key} "$1/pki/"
 	cp "$TB_RUN"/guest-bin/* "$1/bin/"
+}
+
+# The host-only scenarios' exchange disk: a raw file holding a tar of this
+# run's tlsroot package, the bundles in BUNDLE-DIR (as bundles/) and the
+# trust anchor, which the first boot installs on its root
+# (tlsroot-hostonly-verdict); that boot writes back a tar of its new
+# initramfs. Prints nothing; fails with a line on stderr.
+nr_hostonly_exchange() { # out.raw bundle-dir
+	local x=$1 t deb
+	deb=$(ls "$TB_RUN"/guest-deb/tlsroot_*.deb 2>/dev/null | head -n1)
+	[ -n "$deb" ] || { nr_log "no tlsroot package in $TB_RUN/guest-deb"; return 1; }
+	t=$(mktemp -d "$TB_RUN/exchange.XXXX")
+	mkdir -p "$t/bundles"
+	cp "$deb" "$t/" && cp "$2"/*.bundle "$t/bundles/" && cp "$TB_RUN/pki/ca.pem" "$t/" || return 1
+	tar -cf "$x" -C "$t" . && truncate -s 256M "$x" || return 1
+	rm -rf "$t"
+}
+
+# The image a host-only first boot wrote back to its exchange disk, into
+# DIR; prints its path.
+nr_hostonly_image() { # exchange.raw dir
+	local img
+	mkdir -p "$2"
+	tar -xf "$1" -C "$2" 2>/dev/null || { nr_log "the exchange disk holds no tar"; return 1; }
+	img=$(ls "$2"/initr* 2>/dev/null | head -n1)
+	[ -s "$img" ] || { nr_log "no initramfs on the exchange disk: $(ls "$2")"; return 1; }
+	echo "$img"
 }

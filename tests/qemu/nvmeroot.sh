@@ -15,21 +15,23 @@
 
 . "$TB_HERE/nfsroot.sh"
 NR_IDENTITY=nvme1
-NR_DRACUT_MODULES="bash udev-rules network-legacy rootfs-block nfs shutdown"
+# No nfs: 55tlsroot does not need it for an NVMe root.
+NR_DRACUT_MODULES="bash udev-rules $NR_DRACUT_NET rootfs-block shutdown"
 eval "$(grep -E '^TB_(SUBNQN|HOSTNQN|HOSTID)=' "$TB_HERE/guest/lib.sh")"
 
 nr_dir() { echo "${TB_SHARED:-$TB_RUN}/nvmeroot-$1"; }
 
 nvr_root_uuid() { blkid -s UUID -o value "$TB_IMAGE/rootfs.img"; }
 
-# Kernel command line of an NVMe/TCP-root boot.
+# Kernel command line of an NVMe/TCP-root boot: the documented one. The
+# host NQN and ID come from /etc/nvme/ in the image, as nvme-cli keeps
+# them (nvr_prepare); no rd.neednet=1: 55tlsroot's cmdline hook sets it.
 nvr_append() { # [extra...]
 	echo "console=ttyS0 panic=-1 oops=panic net.ifnames=0 rd.shell=0 rw" \
 		"root=UUID=$(nvr_root_uuid)" \
 		"rd.tlsroot.nvme.traddr=$TB_SERVER_IP rd.tlsroot.nvme.subsysnqn=$TB_SUBNQN" \
-		"rd.tlsroot.nvme.hostnqn=$TB_HOSTNQN rd.tlsroot.nvme.hostid=$TB_HOSTID" \
 		"rd.tlsroot.nvme.nr_io_queues=4" \
-		"ip=$TB_CLIENT_IP::$TB_SERVER_IP:255.255.255.0:client:eth0:off rd.neednet=1" \
+		"ip=$TB_CLIENT_IP::$TB_SERVER_IP:255.255.255.0:client:eth0:off" \
 		"$@"
 }
 
@@ -44,14 +46,29 @@ nvr_prepare_unlocked() { # label payload-dir
 		tar -xf "$d/$NR_IDENTITY.bundle" -C "$d/b" || { nr_log "the seal VM's tar of bundles is damaged"; return 1; }
 	fi
 	[ -s "$d/initrd-systemd.img" ] && [ -s "$d/initrd-nosystemd.img" ] && return 0
-	# ext4 for the root (no kernel-modules in the -m list; softdeps
-	# follow); the test-only plaintext-baseline hook (bench/nvmeroot-boot).
-	local plain=/usr/lib/dracut/hooks/initqueue/settled/40-tlsroot-test-plain.sh
+	nvr_build_images "$1" "$d" "systemd nosystemd"
+}
+
+# nvr_build_images LABEL OUTDIR FLAVORS [nr_build_images option...]: the
+# NVMe-root images of nvr_prepare's seal: both hosts' bundles, the host
+# NQN and ID in /etc/nvme/, ext4 for the root (no kernel-modules in the -m
+# list; softdeps follow), the test-only plaintext-baseline hook
+# (bench/nvmeroot-boot). The options add to these (--remove runs after
+# the plants).
+nvr_build_images() {
+	local label=$1 out=$2 flavors=$3 d
+	# dracut 112 runs /var/lib's hooks first (its own are there too).
+	local plain=/var/lib/dracut/hooks/initqueue/settled/40-tlsroot-test-plain.sh
+	shift 3
+	d=$(nr_dir "$label")
 	printf 'add_drivers+=" ext4 "\ninstall_items+=" %s "\n' "$plain" >"$d/test.conf"
-	nr_build_images "$1" "$d" --bundle "$d/b/nvme1.bundle" \
+	echo "$TB_HOSTNQN" >"$d/hostnqn"
+	echo "$TB_HOSTID" >"$d/hostid"
+	nr_build_images "$label" "$out" --flavors "$flavors" --bundle "$d/b/nvme1.bundle" \
+		--plant "$d/hostnqn" /etc/nvme/hostnqn --plant "$d/hostid" /etc/nvme/hostid \
 		--plant "$d/b/otherhost.bundle" /etc/tlsroot/bundles/otherhost.bundle \
 		--plant "$d/test.conf" /etc/dracut.conf.d/90-tlsroot-test.conf \
-		--plant "$TB_HERE/guest/nvmeroot-hook-plain.sh" "$plain"
+		--plant "$TB_HERE/guest/nvmeroot-hook-plain.sh" "$plain" "$@"
 }
 
 # Controllers nvmet created so far (its kernel log on the server console).
@@ -59,14 +76,21 @@ nvr_server_ctrls() {
 	grep -ac 'nvmet: Created nvm controller' "$(tb_vm_log server)"
 }
 
-# One boot; returns as nr_boot. Options: nr_boot's; the client has 4
+# One boot; returns as nr_boot. Options: nr_boot's, and --initrd=FILE
+# (another image than the kernel's initrd-FLAVOR.img); the client has 4
 # vCPUs (4 I/O queues) on one TCG thread unless --smp= says otherwise.
 nvr_boot() { # vm label flavor [option...] [extra...]
-	local vm=$1 label=$2 flavor=$3 d opts=(--smp=4 --one-tcg-thread)
+	local vm=$1 label=$2 flavor=$3 initrd opts=(--smp=4 --one-tcg-thread)
 	shift 3
-	while [ $# -gt 0 ] && [ "${1#--}" != "$1" ]; do opts+=("$1"); shift; done
-	d=$(nr_dir "$label")
-	nr_boot "$vm" "$label" "$d/initrd-$flavor.img" "${opts[@]}" "$(nvr_append "$@")"
+	initrd=$(nr_dir "$label")/initrd-$flavor.img
+	while [ $# -gt 0 ] && [ "${1#--}" != "$1" ]; do
+		case $1 in
+		--initrd=*) initrd=${1#*=} ;;
+		*) opts+=("$1") ;;
+		esac
+		shift
+	done
+	nr_boot "$vm" "$label" "$initrd" "${opts[@]}" "$(nvr_append "$@")"
 }
 
 # A boot that must reach the NVMe root, pass the verdict there and power

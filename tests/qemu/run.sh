@@ -14,15 +14,21 @@
 #   TLSROOT_QEMU_JOBS=N   workers running scenarios side by side (default:
 #                         the number of CPUs, at most 4). Each worker has
 #                         its own server VM and link.
+# Guest userlands: every scenario runs on the Debian trixie userland; one
+# with USERLANDS="trixie forky" runs on forky too (the newest dracut,
+# systemd, tlshd, nvme-cli; the same kernels), as instance NAME-KERNEL-forky;
+# "forky:k7" limits forky to the kernel k7.
+# The userlands run one after the other, each with its own image, package
+# build, servers and provisioning (run directory $run/forky/).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/testbed.sh"
 
 scenario_vars() {
-	unset DESC KERNELS DEFAULT_KERNELS TIMEOUT DEFAULT TPM FRESH_SERVER CLIENT_MEM CLIENT_SMP NEEDS_TLSROOT EXPECT EXPECT_REASON
+	unset DESC KERNELS DEFAULT_KERNELS TIMEOUT DEFAULT TPM FRESH_SERVER CLIENT_MEM CLIENT_SMP NEEDS_TLSROOT EXPECT EXPECT_REASON USERLANDS
 	unset -f guest host_prepare host_verdict host_run
 	DEFAULT=yes KERNELS="k7 k612" TIMEOUT=240 TPM=no FRESH_SERVER=no CLIENT_MEM=1024 CLIENT_SMP=1 NEEDS_TLSROOT=yes
-	EXPECT=pass EXPECT_REASON=
+	EXPECT=pass EXPECT_REASON= USERLANDS=trixie
 	# shellcheck disable=SC1090
 	. "$1"
 	# DEFAULT_KERNELS: the kernels of the default run (make check), a
@@ -33,21 +39,35 @@ scenario_vars() {
 	return 0
 }
 
-# All instances "file label" of the default scenarios, or of those named.
+# An instance's name: the scenario, the kernel, and the userland unless
+# it is trixie.
+instance_name() { # file label userland
+	local n
+	n=$(basename "$1" .sh)-$2
+	[ "$3" = trixie ] || n=$n-$3
+	echo "$n"
+}
+
+# All instances "file label userland" of the default scenarios, or of
+# those named (a scenario, SCENARIO-KERNEL, or an instance name).
 list_instances() {
-	local f base k want
+	local f base k u want
 	for f in "$scenario_dir"/*.sh; do
 		base=$(basename "$f" .sh)
 		scenario_vars "$f"
-		for k in $KERNELS; do
-			if [ $# -eq 0 ]; then
-				[ "$DEFAULT" = yes ] && [[ " $DEFAULT_KERNELS " == *" $k "* ]] && echo "$f $k"
-				continue
-			fi
-			for want in "$@"; do
-				if [ "$want" = "$base" ] || [ "$want" = "$base-$k" ]; then
-					echo "$f $k"
+		for u in $USERLANDS; do
+			for k in $KERNELS; do
+				case $u in *:*) [[ ",${u#*:}," == *",$k,"* ]] || continue ;; esac
+				if [ $# -eq 0 ]; then
+					[ "$DEFAULT" = yes ] && [[ " $DEFAULT_KERNELS " == *" $k "* ]] && echo "$f $k ${u%%:*}"
+					continue
 				fi
+				for want in "$@"; do
+					if [ "$want" = "$base" ] || [ "$want" = "$(instance_name "$f" "$k" "${u%%:*}")" ]; then
+						echo "$f $k ${u%%:*}"
+						break
+					fi
+				done
 			done
 		done
 	done
@@ -67,7 +87,7 @@ if [ "${1:-}" = --list ]; then
 fi
 if [ "${1:-}" = --list-instances ]; then
 	shift
-	list_instances "$@" | while read -r f k; do echo "$(basename "$f" .sh)-$k"; done
+	list_instances "$@" | while read -r f k u; do instance_name "$f" "$k" "$u"; done
 	exit 0
 fi
 
@@ -123,17 +143,6 @@ report() { # verdict name reason seconds
 	echo "$2 ${4%.*}" >>"$run/durations"
 }
 
-if ! tb_setup "$run" 2>"$run/setup.log"; then
-	reason=$(tail -n 3 "$run/setup.log" | tr '\n' ' ')
-	EXPECT=pass
-	for i in "${instances[@]}"; do
-		f=${i% *} k=${i#* }
-		report FAIL "$(basename "$f" .sh)-$k" "test bed setup failed: $reason" 0
-	done
-	echo "0 passed, $(count_results FAIL) failed"
-	exit 1
-fi
-
 server_up() {
 	local pid
 	pid=$(tb_vm_pid server)
@@ -159,9 +168,9 @@ make_payload() { # file label dir
 # Seconds a client VM has to power off after its verdict.
 poweroff_bound=30
 
-run_instance() { # file label
+run_instance() { # file label userland
 	local f=$1 label=$2 name start vm log rc reason verdict
-	name=$(basename "$f" .sh)-$label
+	name=$(instance_name "$f" "$label" "$3")
 	scenario_vars "$f"
 	start=$(date +%s%N)
 	elapsed() { local ms=$(( ($(date +%s%N) - start) / 1000000 )); printf '%d.%d' $((ms / 1000)) $((ms % 1000 / 100)); }
@@ -248,22 +257,6 @@ expected_seconds() { # file label
 	echo "${t:-240}"
 }
 
-# The queue: instances, longest expected first; workers take lines under a
-# lock until it is empty.
-for i in "${instances[@]}"; do
-	echo "$(expected_seconds "${i% *}" "${i#* }") $i"
-done | sort -s -k1,1nr | cut -d' ' -f2- >"$run/queue"
-
-next_instance() {
-	local line
-	{
-		flock 8
-		line=$(head -n1 "$run/queue")
-		[ -n "$line" ] && sed -i 1d "$run/queue"
-	} 8>"$run/queue.lock"
-	[ -n "$line" ] && echo "$line"
-}
-
 # Kill the VMs and swtpms started under DIR (a worker's, or the whole run
 # with the shared provisioning) by the PIDs they recorded: host_run
 # scenarios start theirs in subshells the worker cannot track.
@@ -277,40 +270,89 @@ kill_started_under() { # dir
 	done
 }
 
-# worker N PORT_SERVER: its own directory, link and server VM; the PKI,
-# guest binaries and provisioning caches (TB_SHARED) are the run's.
+# The queue of one userland: its instances, longest expected first;
+# workers take lines under a lock until it is empty.
+make_queue() { # userland queue-file
+	local i
+	for i in "${instances[@]}"; do
+		[ "${i##* }" = "$1" ] || continue
+		echo "$(expected_seconds "${i%% *}" "$(echo "$i" | cut -d' ' -f2)") $i"
+	done | sort -s -k1,1nr | cut -d' ' -f2- >"$2"
+}
+
+next_instance() { # queue-file
+	local line
+	{
+		flock 8
+		line=$(head -n1 "$1")
+		[ -n "$line" ] && sed -i 1d "$1"
+	} 8>"$1.lock"
+	[ -n "$line" ] && echo "$line"
+}
+
+# worker N PORT_SERVER URUN: its own directory, link and server VM; the
+# PKI, guest binaries and provisioning caches (TB_SHARED) are the
+# userland run's (URUN).
 worker() {
-	TB_RUN=$run/w$1 TB_SHARED=$run TB_PORT_SERVER=$2 TB_PORT_CLIENT=$(($2 + 1)) TB_PIDS=()
+	TB_RUN=$3/w$1 TB_SHARED=$3 TB_PORT_SERVER=$2 TB_PORT_CLIENT=$(($2 + 1)) TB_PIDS=()
 	mkdir -p "$TB_RUN"
-	ln -s ../pki ../guest-bin "$TB_RUN/"
+	ln -s ../pki ../guest-bin ../guest-deb "$TB_RUN/"
 	trap 'tb_cleanup; kill_started_under "$TB_RUN"' EXIT
 	trap 'exit 143' TERM INT
 	local i
-	while i=$(next_instance); do
-		run_instance "${i% *}" "${i#* }"
+	while i=$(next_instance "$3/queue"); do
+		run_instance $i
 	done
 }
 
-# One worker per CPU: a TCG client keeps a core busy. One more worker
-# (tried on 2 cores) made every root scenario ~1.65x slower: no gain.
-jobs=${TLSROOT_QEMU_JOBS:-$(nproc)}
-[ "$jobs" -gt 4 ] && jobs=4
-[ "$jobs" -gt ${#instances[@]} ] && jobs=${#instances[@]}
-[ "$jobs" -ge 1 ] || jobs=1
-ports=()
-for w in $(seq 1 "$jobs"); do
-	# Distinct link ports per worker (a port is only taken once QEMU binds it).
-	until tb_pick_ports && [[ " ${ports[*]} " != *" $TB_PORT_SERVER "* ]] &&
-		[[ " ${ports[*]} " != *" $((TB_PORT_SERVER - 1)) "* ]] &&
-		[[ " ${ports[*]} " != *" $((TB_PORT_SERVER + 1)) "* ]]; do :; done
-	ports+=("$TB_PORT_SERVER")
+# run_userland USERLAND URUN: set up the test bed with that userland's
+# image (tb_setup: image, package build) in URUN and run its instances.
+run_userland() {
+	local u=$1 urun=$2 n jobs w ports=() i reason
+	n=$(printf '%s\n' "${instances[@]}" | grep -c " $u\$")
+	mkdir -p "$urun"
+	if ! TB_USERLAND=$u tb_setup "$urun" 2>"$urun/setup.log"; then
+		reason=$(tail -n 3 "$urun/setup.log" | tr '\n' ' ')
+		EXPECT=pass
+		for i in "${instances[@]}"; do
+			[ "${i##* }" = "$u" ] || continue
+			report FAIL "$(instance_name $i)" "test bed setup ($u userland) failed: $reason" 0
+		done
+		return
+	fi
+	make_queue "$u" "$urun/queue"
+	# One worker per CPU: a TCG client keeps a core busy. One more worker
+	# (tried on 2 cores) made every root scenario ~1.65x slower: no gain.
+	jobs=${TLSROOT_QEMU_JOBS:-$(nproc)}
+	[ "$jobs" -gt 4 ] && jobs=4
+	[ "$jobs" -gt "$n" ] && jobs=$n
+	[ "$jobs" -ge 1 ] || jobs=1
+	for w in $(seq 1 "$jobs"); do
+		# Distinct link ports per worker (a port is only taken once QEMU binds it).
+		until tb_pick_ports && [[ " ${ports[*]} " != *" $TB_PORT_SERVER "* ]] &&
+			[[ " ${ports[*]} " != *" $((TB_PORT_SERVER - 1)) "* ]] &&
+			[[ " ${ports[*]} " != *" $((TB_PORT_SERVER + 1)) "* ]]; do :; done
+		ports+=("$TB_PORT_SERVER")
+	done
+	echo "testbed: accel=$TB_ACCEL image=$TB_IMAGE userland=$u workers=$jobs run=$urun"
+	workers=()
+	for w in $(seq 1 "$jobs"); do
+		TB_USERLAND=$u worker "$w" "${ports[w - 1]}" "$urun" &
+		workers+=($!)
+	done
+	wait "${workers[@]}"
+	tb_cleanup
+}
+
+# trixie first, then the other userlands in the order they first appear.
+for u in $(printf '%s\n' "${instances[@]}" | awk '{ print $3 }' |
+	awk '$0 == "trixie" { t = 1; next } !seen[$0]++ { o = o $0 "\n" } END { if (t) print "trixie"; printf "%s", o }'); do
+	if [ "$u" = trixie ]; then
+		run_userland "$u" "$run"
+	else
+		run_userland "$u" "$run/$u"
+	fi
 done
-echo "testbed: accel=$TB_ACCEL image=$TB_IMAGE workers=$jobs run=$run"
-for w in $(seq 1 "$jobs"); do
-	worker "$w" "${ports[w - 1]}" &
-	workers+=($!)
-done
-wait "${workers[@]}"
 trap - TERM INT
 # Remember the times for the next run's order.
 if [ -s "$run/durations" ]; then

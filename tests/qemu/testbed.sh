@@ -12,10 +12,11 @@ TB_PIDS=()
 tb_log() { echo "testbed: $*" >&2; }
 
 # tb_setup RUNDIR: image, accelerator, link ports, PKI, guest binaries.
+# The guest userland is TB_USERLAND's (default trixie; tests/qemu/run.sh).
 tb_setup() {
 	TB_RUN=$1
 	mkdir -p "$TB_RUN"
-	TB_IMAGE=$("$TB_HERE/image/build-image.sh") || return 1
+	TB_IMAGE=$("$TB_HERE/image/build-image.sh" --userland "${TB_USERLAND:-trixie}") || return 1
 	[ -f "$TB_IMAGE/.complete" ] ||
 		{ tb_log "build-image printed '$TB_IMAGE', which is not a finished image directory"; return 1; }
 	tb_pick_accel
@@ -86,12 +87,15 @@ tb_pick_ports() {
 	return 1
 }
 
-# Build tlsroot inside a copy-on-write view of the guest rootfs so the
-# binaries link against the guest's own libraries. The source is the work
-# tree (tracked and untracked, not ignored files), or with
-# TLSROOT_GUEST_SRC=HEAD the last commit.
+# Build the tlsroot Debian package inside a copy-on-write view of the
+# guest rootfs (scripts/build-deb.sh, dpkg-buildpackage), so that it links
+# against the guest's own libraries, as a distribution builds it. The
+# source is the work tree (tracked and untracked, not ignored files), or
+# with TLSROOT_GUEST_SRC=HEAD the last commit. Leaves the .deb in
+# $TB_RUN/guest-deb and, for the test payloads, its binaries in
+# $TB_RUN/guest-bin.
 tb_build_guest_binaries() {
-	local merged=$TB_RUN/chroot upper=$TB_RUN/chroot-upper work=$TB_RUN/chroot-work rc=0
+	local merged=$TB_RUN/chroot upper=$TB_RUN/chroot-upper work=$TB_RUN/chroot-work rc=0 deb
 	mkdir -p "$merged" "$upper" "$work" "$TB_RUN/guest-bin"
 	mount -t overlay overlay -o "lowerdir=$TB_IMAGE/rootfs,upperdir=$upper,workdir=$work" "$merged" ||
 		{ tb_log "cannot mount an overlay of the guest rootfs"; return 1; }
@@ -103,11 +107,15 @@ tb_build_guest_binaries() {
 			xargs -0 tar -cf - 2>/dev/null) | tar -xf - -C "$merged/src"
 	fi
 	mount -t proc proc "$merged/proc"
-	if ! chroot "$merged" make -C /src O=/build -j2 all >"$TB_RUN/guest-build.log" 2>&1; then
-		tb_log "building tlsroot in the guest rootfs failed; see $TB_RUN/guest-build.log"
+	if ! deb=$(chroot "$merged" /src/scripts/build-deb.sh /deb 2>"$TB_RUN/guest-build.log"); then
+		cat "$merged/deb/build-deb.log" >>"$TB_RUN/guest-build.log" 2>/dev/null
+		tb_log "building the tlsroot package in the guest rootfs failed: $(head -n1 "$TB_RUN/guest-build.log"); see $TB_RUN/guest-build.log"
 		rc=1
 	else
-		cp "$merged"/build/tlsroot* "$TB_RUN/guest-bin/"
+		mkdir -p "$TB_RUN/guest-deb" && cp "$merged$deb" "$TB_RUN/guest-deb/" &&
+			dpkg-deb --fsys-tarfile "$merged$deb" |
+			tar -xf - -C "$TB_RUN/guest-bin" --strip-components=3 ./usr/sbin/tlsroot ./usr/sbin/tlsroot-agent ||
+			{ tb_log "cannot take the binaries out of $deb"; rc=1; }
 	fi
 	umount "$merged/proc"
 	umount "$merged"

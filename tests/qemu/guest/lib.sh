@@ -296,7 +296,7 @@ tb_stop_bench_agent() {
 tb_client_root() {
 	local t=$1 src=$2 v
 	shift 2
-	for v in handoff pressure; do
+	for v in handoff pressure hostonly; do
 		install -m 0755 /tlsroot-test/nfsroot/tlsroot-$v-verdict.sh $t/usr/local/sbin/tlsroot-$v-verdict
 	done
 	install -D -m 0644 -t $t/usr/local/lib/tlsroot-test /tlsroot-test/lib.sh /tlsroot-test/verdict-lib.sh

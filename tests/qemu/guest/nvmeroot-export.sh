@@ -19,6 +19,11 @@ install -m 0644 $src/tlsroot-nvme-verdict.service $t/etc/systemd/system/
 mkdir -p $t/etc/systemd/system/multi-user.target.wants
 ln -sf ../tlsroot-nvme-verdict.service $t/etc/systemd/system/multi-user.target.wants/
 tb_client_root $t $src
+# The machine's NVMe host identity on its root, as nvme-cli keeps it: the
+# host-only rebuild (nvmeroot-hostonly) copies it into the new image.
+mkdir -p $t/etc/nvme
+echo "$TB_HOSTNQN" >$t/etc/nvme/hostnqn
+echo "$TB_HOSTID" >$t/etc/nvme/hostid
 umount $t || { echo "nvmeroot-export: cannot unmount $dev"; exit 1; }
 
 mkdir $sub/namespaces/2

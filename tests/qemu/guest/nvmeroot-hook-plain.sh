@@ -2,8 +2,10 @@
 # Test-only dracut initqueue/settled hook (only in test-bed images, never
 # in the module): with testbed.nvme_plain=PORT on the command line, connect
 # the NVMe/TCP root WITHOUT TLS to the server's plaintext port, the
-# baseline of bench/nvmeroot-boot. Such boots carry no rd.tlsroot.*
-# option, so 55tlsroot stays out of them.
+# baseline of bench/nvmeroot-boot, and the plaintext controller that
+# nvmeroot-stop-plain-controller must see refused. Such boots carry no
+# rd.tlsroot.nvme.* option; the images carry bundles, so rd.tlsroot is
+# required unless the boot says rd.tlsroot=desired (the benchmark does).
 _t_port=$(getarg testbed.nvme_plain=)
 if [ -n "$_t_port" ] && [ ! -e /run/tlsroot-test-plain ]; then
 	modprobe -q nvme-tcp

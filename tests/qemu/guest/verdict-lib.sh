@@ -67,6 +67,23 @@ agent_argv0_at() {
 	case $argv0 in @*) ;; *) fail "agent argv[0] is '$argv0', not @...: systemd would kill it at shutdown" ;; esac
 }
 
+# The agent's unit refuses a manual stop (RefuseManualStop=yes): a
+# `systemctl stop` on the booted system must not end the agent. Checked
+# where the agent runs as a unit: the systemd initramfs, whose pre-pivot
+# hook copies the unit to /run/systemd/system.
+agent_refuses_stop() {
+	local out
+	[ -f /run/systemd/system/tlsroot-agent.service ] || return 0
+	systemctl -q is-active tlsroot-agent.service ||
+		fail "tlsroot-agent.service is $(systemctl is-active tlsroot-agent.service) on the real root"
+	if out=$(systemctl stop tlsroot-agent.service 2>&1); then
+		fail "systemctl stop tlsroot-agent.service succeeded: the unit must refuse a manual stop"
+	fi
+	case $out in *[Rr]efuse*) ;; *) fail "systemctl stop tlsroot-agent.service failed, but not as refused: $out" ;; esac
+	[ -d /proc/$pid ] || fail "the agent (pid $pid) is gone after a refused systemctl stop"
+	tb_mark "systemctl stop tlsroot-agent.service refused: $(echo "$out" | head -n1)"
+}
+
 # rw_check TEXT: a file written on the root and synced reads back (with
 # the boot id) after the page cache is dropped, i.e. from the server.
 rw_check() {

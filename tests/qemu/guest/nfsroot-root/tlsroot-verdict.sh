@@ -45,6 +45,7 @@ final) ;;
 esac
 
 tb_mark "real root: booted (uptime $(cut -d' ' -f1 /proc/uptime) s)"
+cmdline_has tb.hostonly=1 && exec /usr/local/sbin/tlsroot-hostonly-verdict
 # The memory-pressure outage scenarios (nfsroot-pressure*) have theirs;
 # with tb.handoff=1 (6.12) the handoff verdict runs them after its own.
 if ! cmdline_has tb.handoff=1 && cmdline_has 'tb.pressure=*'; then
@@ -75,6 +76,7 @@ case $root_line in *tls_identity=*) fail "tls_identity= reached the kernel: $roo
 # 3. The agent: alive, '@' in argv[0], no failed handshake, early reconnect ok.
 agent_running
 agent_argv0_at
+agent_refuses_stop
 [ "$(cat $state/early 2>/dev/null)" = ok ] || fail "reconnect right after switch_root: $(cat $state/early 2>/dev/null || echo 'early unit did not run')"
 # The handoff scenarios (nfsroot-handoff-*): the checks above, then
 # theirs, which force reconnects of their own after the handoff.

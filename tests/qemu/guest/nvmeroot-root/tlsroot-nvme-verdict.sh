@@ -67,6 +67,8 @@ mode=$(cmdline_arg testbed.nvme) || mode=basic
 tb_mark "real root: booted (uptime $(cut -d' ' -f1 /proc/uptime) s), mode $mode"
 # The memory-pressure outage scenarios (nvmeroot-pressure*) have their own.
 [ "$mode" = pressure ] && exec /usr/local/sbin/tlsroot-pressure-verdict
+# The host-only rebuild's first boot (nvmeroot-hostonly) has its own.
+[ "$mode" = hostonly ] && exec /usr/local/sbin/tlsroot-hostonly-verdict
 
 # 1. The root is the namespace, reached through the controller the
 # initramfs made.
@@ -97,6 +99,7 @@ echo "TLSROOT-SUMMARY: tls_key $got = unsealed serial $serial; $io I/O queues; r
 # 3. The agent: alive, '@' in argv[0], every handshake served.
 agent_running
 agent_argv0_at
+agent_refuses_stop
 served=$(agent_field .served) failed=$(agent_field .failed)
 [ "$failed" = 0 ] || fail "the agent reports $failed failed handshakes: $(agent_field .last_error)"
 [ "${served:-0}" -ge $((io + 1)) ] || fail "the agent served $served handshakes, fewer than the $((io + 1)) queues"
