@@ -472,3 +472,25 @@ nr_hostonly_image() { # exchange.raw dir
 	[ -s "$img" ] || { nr_log "no initramfs on the exchange disk: $(ls "$2")"; return 1; }
 	echo "$img"
 }
+
+# The host-only scenarios' second boot and verdict: the image that the
+# first boot (VM1, whose verdict was FIRST) wrote back to EXCHANGE,
+# booted as VM with the command line APPEND and nr_boot's options BOOTOPTS
+# (one word each), judged by nr_judge_root on the root DISK (WHAT, SHORT
+# and find-secret options as there). Prints the scenario's verdict line.
+nr_hostonly_boot() { # vm1 vm label exchange first append bootopts disk what short [find-secret option...]
+	local vm1=$1 vm=$2 label=$3 x=$4 first=$5 append=$6 bootopts=$7 disk=$8 what=$9 short=${10}
+	local log img rc second saved
+	shift 10
+	log=$(tb_vm_log "$vm1")
+	saved=$(tr -d '\r' <"$log" | sed -n 's/^TLSROOT-HOSTONLY-CMDLINE: //p' | head -n1)
+	img=$(nr_hostonly_image "$x" "$TB_RUN/$vm1.out") ||
+		{ echo "FAIL the first boot wrote no image back [log: $log]"; return 1; }
+	# shellcheck disable=SC2086 # one option per word
+	nr_boot "$vm" "$label" "$img" --timeout=600 $bootopts "$append"
+	rc=$?
+	nr_stop_pids
+	second=$(nr_judge_root $rc 600 "$(tb_vm_log "$vm")" "$img" "$disk" "$what" "$short" "$@") ||
+		{ echo "FAIL boot of the host-only image (saved: $(echo "$saved" | head -c 400)): ${second#FAIL }"; return 1; }
+	echo "PASS ${first#PASS }; saved command line: $(echo "$saved" | grep -o '55tlsroot.conf: [^;]*'); then booted it with '$append': ${second#PASS }"
+}

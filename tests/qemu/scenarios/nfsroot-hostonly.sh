@@ -6,25 +6,17 @@ TIMEOUT=2400
 # (tb.xprtsec tells the verdict what to expect); root=, ip= and the
 # tlsroot options come from the image (dracut's nfs module, 55tlsroot).
 host_run() { # payload label
-	local d x first second img log rc
+	local d x first vm=nfsroot-hostonly-$2
 	nr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
 	d=$(nr_dir "$2")
-	x=$TB_RUN/nfsroot-hostonly-$2.raw
+	x=$TB_RUN/$vm.raw
 	mkdir -p "$d/hostonly-bundles"
 	cp "$d/$NR_IDENTITY.bundle" "$d/hostonly-bundles/"
 	nr_hostonly_exchange "$x" "$d/hostonly-bundles" || { echo "FAIL cannot write the exchange disk"; return; }
-	first=$(nr_expect_root "nfsroot-hostonly-$2" "$2" systemd mtls --timeout=1200 \
+	first=$(nr_expect_root "$vm" "$2" systemd mtls --timeout=1200 \
 		--drive="file=$x,if=virtio,format=raw" tb.hostonly=1) ||
 		{ echo "FAIL first boot (install, dracut --hostonly): ${first#FAIL }"; return; }
-	log=$(tb_vm_log "nfsroot-hostonly-$2")
-	img=$(nr_hostonly_image "$x" "$TB_RUN/nfsroot-hostonly-$2.out") ||
-		{ echo "FAIL the first boot wrote no image back [log: $log]"; return; }
-	nr_boot "nfsroot-hostonly-again-$2" "$2" "$img" --timeout=600 \
-		"console=ttyS0 panic=-1 oops=panic net.ifnames=0 rd.shell=0 tb.xprtsec=mtls"
-	rc=$?
-	nr_stop_pids
-	second=$(nr_judge_root $rc 600 "$(tb_vm_log "nfsroot-hostonly-again-$2")" "$img" \
-		"$TB_RUN/server-root-mtls.qcow2" "the private key's bytes are" key) ||
-		{ echo "FAIL boot of the host-only image ($(tr -d '\r' <"$log" | sed -n 's/^TLSROOT-HOSTONLY-CMDLINE: //p' | head -c 400)): ${second#FAIL }"; return; }
-	echo "PASS ${first#PASS }; saved command line: $(tr -d '\r' <"$log" | sed -n 's/^TLSROOT-HOSTONLY-CMDLINE: //p' | grep -o '55tlsroot.conf: [^;]*'); then booted it: ${second#PASS }"
+	nr_hostonly_boot "$vm" "$vm-again" "$2" "$x" "$first" \
+		"console=ttyS0 panic=-1 oops=panic net.ifnames=0 rd.shell=0 tb.xprtsec=mtls" "" \
+		"$TB_RUN/server-root-mtls.qcow2" "the private key's bytes are" key
 }
