@@ -140,8 +140,9 @@ NR_DRACUT_SYSTEMD="systemd systemd-initrd dracut-systemd"
 
 # nr_build_images LABEL OUTDIR [--bundle FILE] [--no-tlsroot] [--no-test]
 #   [--flavors "systemd nosystemd busybox generic"] [--plant FILE PATH] [--remove PATH]
-#   [--add-modules "MOD..."]: build dracut images in a copy-on-write
-#   overlay of the guest rootfs, with this run's tlsroot package installed.
+#   [--add-modules "MOD..."] [--make-install]: build dracut images in a
+#   copy-on-write overlay of the guest rootfs, with this run's tlsroot
+#   package installed (--make-install: `make install` with its defaults).
 #   --plant puts FILE at PATH of the overlay, --remove deletes PATH there
 #   (both before dracut runs); --add-modules adds dracut modules to the
 #   list. Images: OUTDIR/initrd-<flavor>.img; dracut logs in OUTDIR/dracut-*.log.
@@ -156,6 +157,7 @@ nr_build_images() {
 		--remove) remove+=("$2"); shift ;;
 		--add-modules) addmods=$2; shift ;;
 		--no-tlsroot) tlsroot=no ;;
+		--make-install) tlsroot=make-install ;;
 		--no-test) testfiles=no ;;
 		--flavors) flavors=$2; shift ;;
 		*) nr_log "nr_build_images: unknown option '$1'"; return 1 ;;
@@ -170,13 +172,25 @@ nr_build_images() {
 	mount -t proc proc "$merged/proc"
 	mount --bind /dev "$merged/dev"
 	local inc=()
-	if [ $tlsroot = yes ]; then
+	if [ $tlsroot = make-install ]; then
+		# `make install` with its defaults (PREFIX=/usr/local), as a
+		# user building from the tree does.
+		mkdir -p "$merged/src"
+		(cd "$TB_TOP" && git ls-files -z --cached --others --exclude-standard |
+			xargs -0 tar -cf - 2>/dev/null) | tar -xf - -C "$merged/src"
+		if ! chroot "$merged" make -C /src O=/build -j2 all install >"$out/install.log" 2>&1; then
+			nr_log "make install in the guest rootfs overlay failed: $(tail -n1 "$out/install.log")"
+			rc=1
+		fi
+	elif [ $tlsroot = yes ]; then
 		# The package, as a user installs it (tb_build_guest_binaries).
 		cp "$TB_RUN"/guest-deb/tlsroot_*.deb "$merged/tmp/" 2>/dev/null
 		if ! chroot "$merged" sh -c 'dpkg -i /tmp/tlsroot_*.deb' >"$out/install.log" 2>&1; then
 			nr_log "dpkg -i of the tlsroot package in the guest rootfs overlay failed: $(tail -n1 "$out/install.log")"
 			rc=1
 		fi
+	fi
+	if [ $tlsroot != no ]; then
 		mkdir -p "$merged/etc/tlsroot/bundles"
 		cp "$TB_RUN/pki/ca.pem" "$merged/etc/tlsroot/ca.pem"
 		[ -n "$bundle" ] && cp "$bundle" "$merged/etc/tlsroot/bundles/$NR_IDENTITY.bundle"
@@ -252,8 +266,8 @@ nr_prepare_unlocked() { # label payload-dir
 	local d
 	d=$(nr_dir "$1")
 	nr_seal "$1" "$2" || return 1
-	[ -s "$d/initrd-systemd.img" ] && [ -s "$d/initrd-nosystemd.img" ] && return 0
-	nr_build_images "$1" "$d" --bundle "$d/$NR_IDENTITY.bundle"
+	[ -s "$d/initrd-systemd.img" ] && [ -s "$d/initrd-nosystemd.img" ] && [ -s "$d/initrd-busybox.img" ] && return 0
+	nr_build_images "$1" "$d" --bundle "$d/$NR_IDENTITY.bundle" --flavors "systemd nosystemd busybox"
 }
 
 # nr_boot VM LABEL INITRD [OPTION...] APPEND...: one diskless network-root
@@ -493,4 +507,12 @@ nr_hostonly_boot() { # vm1 vm label exchange first append bootopts disk what sho
 	second=$(nr_judge_root $rc 600 "$(tb_vm_log "$vm")" "$img" "$disk" "$what" "$short" "$@") ||
 		{ echo "FAIL boot of the host-only image (saved: $(echo "$saved" | head -c 400)): ${second#FAIL }"; return 1; }
 	echo "PASS ${first#PASS }; saved command line: $(echo "$saved" | grep -o '55tlsroot.conf: [^;]*'); then booted it with '$append': ${second#PASS }"
+}
+
+# The busybox flavour's image holds no bash (its shell is busybox's).
+nr_no_bash() { # image
+	if "$TB_HERE/initrd-list.py" "$1" | grep -qE '^(usr/)?bin/bash$'; then
+		echo "FAIL the busybox image $1 contains bash"
+		return 1
+	fi
 }

@@ -45,8 +45,8 @@ nvr_prepare_unlocked() { # label payload-dir
 		mkdir -p "$d/b"
 		tar -xf "$d/$NR_IDENTITY.bundle" -C "$d/b" || { nr_log "the seal VM's tar of bundles is damaged"; return 1; }
 	fi
-	[ -s "$d/initrd-systemd.img" ] && [ -s "$d/initrd-nosystemd.img" ] && return 0
-	nvr_build_images "$1" "$d" "systemd nosystemd"
+	[ -s "$d/initrd-systemd.img" ] && [ -s "$d/initrd-nosystemd.img" ] && [ -s "$d/initrd-busybox.img" ] && return 0
+	nvr_build_images "$1" "$d" "systemd nosystemd busybox"
 }
 
 # nvr_build_images LABEL OUTDIR FLAVORS [nr_build_images option...]: the

@@ -320,6 +320,8 @@ run_userland() {
 		done
 		return
 	fi
+	# The next userland's setup need not probe KVM again.
+	export TLSROOT_ACCEL=$TB_ACCEL
 	make_queue "$u" "$urun/queue"
 	# One worker per CPU: a TCG client keeps a core busy. One more worker
 	# (tried on 2 cores) made every root scenario ~1.65x slower: no gain.

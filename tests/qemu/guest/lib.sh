@@ -315,13 +315,16 @@ tb_client_root() {
 # machine-id makes systemd treat every boot as the first (presets applied
 # to all units, first-boot units), and stamps older than /usr rerun
 # ldconfig and the journal catalog on every boot, over the network root.
+# systemd-networkd stays unmasked (Debian leaves it disabled): a host-only
+# dracut on the client picks it as the initramfs's network backend and
+# would copy a mask into the image (no network at the next boot).
 tb_client_root_quiet() {
 	local t=$1 u
 	for u in nfs-server.service nvmf-autoconnect.service \
 		nvmefc-boot-connections.service rpcbind.service rpcbind.socket \
 		apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer \
 		e2scrub_all.timer e2scrub_reap.service fstrim.timer \
-		getty@tty1.service serial-getty@ttyS0.service systemd-networkd.service \
+		getty@tty1.service serial-getty@ttyS0.service \
 		systemd-timesyncd.service nfs-blkmap.service \
 		systemd-logind.service systemd-user-sessions.service \
 		dbus.service dbus.socket; do

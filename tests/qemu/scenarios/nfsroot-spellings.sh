@@ -1,4 +1,4 @@
-DESC="no silent plaintext, every NFS root spelling: root=SERVER:/PATH:xprtsec=mtls,tls_identity= boots over mTLS; root=SERVER:/PATH and root=/dev/nfs nfsroot=SERVER:/PATH of a plaintext export stop (bundles in the image: rd.tlsroot is required) before any NFS request"
+DESC="no silent plaintext, every NFS root spelling: root=SERVER:/PATH:xprtsec=mtls,tls_identity= boots over mTLS (non-systemd initramfs: every check of nfsroot-mtls-nosystemd); root=SERVER:/PATH and root=/dev/nfs nfsroot=SERVER:/PATH of a plaintext export stop (bundles in the image: rd.tlsroot is required) before any NFS request"
 KERNELS="k7"
 TIMEOUT=1500
 . "$TB_HERE/nfsroot.sh"
@@ -8,7 +8,7 @@ TIMEOUT=1500
 host_run() { # payload label
 	local ok stop1 stop2 plain=$TB_SERVER_IP:/srv/root-plain
 	nr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
-	ok=$(nr_expect_root "nfsroot-spelling-old-$2" "$2" systemd mtls \
+	ok=$(nr_expect_root "nfsroot-spelling-old-$2" "$2" nosystemd mtls \
 		"root=$TB_SERVER_IP:/srv/root-mtls:vers=4.2,xprtsec=mtls,tls_identity=$NR_IDENTITY") ||
 		{ echo "FAIL root=SERVER:/PATH:xprtsec=mtls,tls_identity=: ${ok#FAIL }"; return; }
 	stop1=$(nr_expect_stop "nfsroot-spelling-plain-$2" "$2" systemd plain \

@@ -13,7 +13,9 @@
 
 exchange=/dev/vda
 in=/run/tlsroot-test-hostonly
-[ -b $exchange ] || fail "no exchange disk $exchange"
+# udev's coldplug on the real root may not have reached the disk yet.
+modprobe -q virtio_blk
+tb_wait 90 test -b $exchange || fail "no exchange disk $exchange after 90 s"
 mkdir -p $in
 tar -xf $exchange -C $in || fail "cannot read the exchange tar on $exchange"
 deb=$(ls $in/*.deb 2>/dev/null | head -n1)
@@ -32,13 +34,19 @@ fi
 t1=$(date +%s)
 img=$(ls -t /boot/initrd.img-"$kver" /boot/initramfs-"$kver".img 2>/dev/null | head -n1)
 [ -n "$img" ] || fail "dracut wrote no /boot/initrd.img-$kver: $(tail -n3 $in/dracut.log | tr '\n' ' ')"
-grep -q 'tlsroot' <(lsinitrd --mod "$img" 2>/dev/null) ||
-	fail "the host-only image $img lacks the tlsroot module: $(lsinitrd --mod "$img" 2>/dev/null | tr '\n' ' ')"
+mods=$(lsinitrd --mod "$img" 2>/dev/null)
+grep -qx tlsroot <<<"$mods" || fail "the host-only image $img lacks the tlsroot module: $(echo "$mods" | tr '\n' ' ')"
 saved=$(for f in $(lsinitrd "$img" 2>/dev/null | awk '$NF ~ /^etc\/cmdline\.d\/.*\.conf$/ { print $NF }'); do
 	echo "$f: $(lsinitrd -f "$f" "$img" | tr '\n' ' ')"
 done)
 echo "TLSROOT-HOSTONLY-CMDLINE: $(echo "$saved" | tr '\n' ';')"
+grep -q '^etc/cmdline.d/55tlsroot.conf: .*rd\.tlsroot\.' <<<"$saved" ||
+	fail "the host-only image saved no tlsroot options (etc/cmdline.d: $(echo "$saved" | tr '\n' ';'))"
 tar -cf $exchange -C "${img%/*}" "${img##*/}" || fail "cannot write the image to $exchange"
 sync
 run_copy
-result "PASS dracut --force --hostonly in $((t1 - t0)) s: $(basename "$img"), $(($(stat -c %s "$img") / 1024)) KiB, modules tlsroot $(lsinitrd --mod "$img" 2>/dev/null | grep -cx 'nfs\|nvmf\|systemd') of nfs/nvmf/systemd"
+with=
+for m in nfs nvmf systemd network-legacy busybox; do
+	grep -qx "$m" <<<"$mods" && with="$with $m"
+done
+result "PASS dracut --force --hostonly in $((t1 - t0)) s: $(basename "$img"), $(($(stat -c %s "$img") / 1024)) KiB, modules tlsroot and$with"
