@@ -408,6 +408,13 @@ static int take_param(struct parse_state *st, const struct tr_cmdline_param *p,
 				       "tlsroot reads its options only with the rd. prefix: rd.%s",
 				       shown);
 	}
+	if (!strcmp(key, "rd.nonvmf")) {
+		/* As dracut's getargbool: bare or any value but 0, no, off. */
+		st->nonvmf = !p->value || (strcmp(p->value, "0") &&
+					   strcmp(p->value, "no") &&
+					   strcmp(p->value, "off"));
+		return 0;
+	}
 	if (p->value)
 		take_root_param(st, key, p->value);
 	return 0;

@@ -240,7 +240,10 @@ static int finish_other(struct parse_state *st, const struct root *r,
 				       "rd.tlsroot.* options are given but the root is not named (no root=); name it on the command line: root=nfs4:SERVER:/PATH:xprtsec=mtls,... or rd.tlsroot.nvme.*");
 	if (p.what && plaintext(cfg, &p, err) < 0)
 		return -1;
-	if (!st->nvmf_discover.key)
+	/* rd.nonvmf: dracut's nvmf module connects nothing at all (a
+	 * host-only image of an NVMe/TCP TLS root saves it beside the
+	 * rd.nvmf.discover= that dracut records for the same target). */
+	if (!st->nvmf_discover.key || st->nonvmf)
 		return 0;
 	p = (struct plaintext){ st->nvmf_discover.key, st->nvmf_discover.value,
 		"dracut's nvmf module would connect without TLS",

@@ -28,6 +28,7 @@ struct parse_state {
 	struct nvmf_value nvmf_hostnqn[2];
 	struct nvmf_value nvmf_hostid[2];
 	struct nvmf_value nvmf_discover; /* last (rd.)nvmf.discover= */
+	int nonvmf;                     /* rd.nonvmf: dracut's nvmf stays out */
 };
 
 /* root.c: settle the root, the NVMe host identity and the policy. */

@@ -25,14 +25,14 @@ tlsroot_find_binary() { # name -> path on the host (under $dracutsysrootdir)
 # controller that runs TLS), or nothing.
 tlsroot_running_root_kind() {
 	local fstype opts
-	read -r fstype opts < <(findmnt -n -o FSTYPE,OPTIONS --target / 2> /dev/null)
+	read -r fstype opts < <(findmnt -rn -o FSTYPE,OPTIONS --target / 2> /dev/null)
 	case $fstype in
 	nfs | nfs4)
 		[[ ,$opts, == *,xprtsec=tls,* || ,$opts, == *,xprtsec=mtls,* ]] && echo nfs
 		return 0
 		;;
 	esac
-	tlsroot_block_on_tls_nvme "$(findmnt -n -o MAJ:MIN --target / 2> /dev/null)" && echo nvme
+	tlsroot_block_on_tls_nvme "$(findmnt -rn -o MAJ:MIN --target / 2> /dev/null)" && echo nvme
 	return 0
 }
 
@@ -109,7 +109,10 @@ cmdline() {
 	}
 	printf '\n'
 	if [[ $kind == nvme ]]; then
-		echo "rd.neednet=1"
+		# dracut's nvmf module, in host-only images where nvme-cli's
+		# template discovery.conf exists, saves rd.nvmf.discover= for the
+		# controller tlsroot made, and would connect it without TLS.
+		echo "rd.neednet=1 rd.nonvmf"
 		nvme_addr=$("$dracutsysrootdir$tlsroot_bin" cmdline --root "${dracutsysrootdir:-/}" | sed -n "s/^TLSROOT_NVME_TRADDR='\(.*\)'$/\1/p")
 		[[ $nvme_addr ]] && ip_params_for_remote_addr "$nvme_addr" && printf '\n'
 	fi

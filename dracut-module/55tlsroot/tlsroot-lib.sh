@@ -60,8 +60,10 @@ tlsroot_check_nvmf_autoconnect() {
 	getargbool 0 rd.nonvmf && return 0
 	_tr_src=
 	if ! getargbool 0 rd.nvmf.nostatic; then
+		# nvme-cli ships discovery.conf as a template of comments.
 		for _tr_f in /etc/nvme/discovery.conf /etc/nvme/config.json; do
-			[ -s "$_tr_f" ] && _tr_src="$_tr_src${_tr_src:+, }$_tr_f"
+			[ -f "$_tr_f" ] && grep -q '^[[:space:]]*[^#[:space:]]' "$_tr_f" &&
+				_tr_src="$_tr_src${_tr_src:+, }$_tr_f"
 		done
 	fi
 	if ! getargbool 0 rd.nvmf.nonbft; then

@@ -226,6 +226,32 @@ static void test_required_refuses_every_plaintext_root(void **state)
 	}
 }
 
+/* A host-only image of an NVMe/TCP TLS root: dracut's nvmf module saves
+ * rd.nvmf.discover= for the controller tlsroot made, 55tlsroot rd.nonvmf. */
+static void test_nonvmf_keeps_nvmf_out(void **state)
+{
+	static const char nvme[] = "root=UUID=1 rd.tlsroot.nvme.traddr=192.0.2.1 "
+		"rd.tlsroot.nvme.subsysnqn=nqn.2026-01.org.example:root "
+		"rd.nvmf.hostnqn=nqn.2014-08.org.nvmexpress:uuid:1 "
+		"rd.nvmf.hostid=6d3c9a40-5a1e-4b0c-8c2e-7a1b2c3d4e5f "
+		"rd.nvmf.discover=tcp,192.0.2.1,,4420";
+	char text[512];
+
+	reset();
+	in.bundles_present = 1;
+	expect_error(nvme, "rd.nvmf.discover=tcp,192.0.2.1,,4420: dracut's nvmf module would connect without TLS");
+	snprintf(text, sizeof(text), "%s rd.nonvmf", nvme);
+	expect_ok(text);
+	assert_int_equal(cfg.root_kind, TR_ROOT_NVME);
+	snprintf(text, sizeof(text), "%s rd.nonvmf=1", nvme);
+	expect_ok(text);
+	snprintf(text, sizeof(text), "%s rd.nonvmf=0", nvme);
+	expect_error(text, "dracut's nvmf module would connect without TLS");
+	expect_error("rd.nonvmf=no rd.tlsroot=required root=UUID=1 rd.nvmf.discover=tcp,10.0.0.2",
+		     "dracut's nvmf module would connect without TLS");
+	(void)state;
+}
+
 static void test_desired_lets_plaintext_through_and_says_so(void **state)
 {
 	char text[512];
@@ -423,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_spellings_dracut_misreads),
 		cmocka_unit_test(test_required_from_bundles),
 		cmocka_unit_test(test_required_refuses_every_plaintext_root),
+		cmocka_unit_test(test_nonvmf_keeps_nvmf_out),
 		cmocka_unit_test(test_desired_lets_plaintext_through_and_says_so),
 		cmocka_unit_test(test_default_desired_with_options),
 		cmocka_unit_test(test_off),
