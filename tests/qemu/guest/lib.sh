@@ -307,6 +307,16 @@ tb_client_root() {
 		>$t/etc/systemd/system/tlshd.service.d/00-tlsroot-test.conf
 	tb_client_root_quiet $t
 	mkdir -p $t/var/lib/tlsroot-test
+	# The machine's choice of dracut network backend, for the host-only
+	# rebuilds: network-legacy, as in every test-bed image. dracut 106
+	# prefers systemd-networkd when it is installed, and in the test bed
+	# its initramfs never applied the ip= that dracut's own modules save
+	# in etc/cmdline.d (systemd-network-generator ran before the cmdline
+	# hooks; tlsroot.dracut(7)). forky's dracut has no network-legacy.
+	if [ -d /usr/lib/dracut/modules.d/35network-legacy ]; then
+		mkdir -p $t/etc/dracut.conf.d
+		echo 'add_dracutmodules+=" network-legacy "' >$t/etc/dracut.conf.d/90-tlsroot-test-network.conf
+	fi
 }
 
 # tb_client_root_quiet DIR: make the client root tree DIR (NFS export or
