@@ -43,7 +43,9 @@ tlsroot_block_on_tls_nvme() { # maj:min
 	[[ $1 ]] || return 1
 	sys=$(readlink -f "/sys/dev/block/$1") || return 1
 	[[ -f $sys/partition ]] && sys=${sys%/*}
-	for c in "$sys"/device "$sys"/multipath/*/device; do
+	# A namespace's device is its controller; a multipath head's is the
+	# subsystem, which links every controller (tlsroot-lib.sh).
+	for c in "$sys"/device "$sys"/device/nvme[0-9]* "$sys"/multipath/*/device; do
 		[[ -f $c/transport ]] || continue
 		[[ $(< "$c/transport") == tcp ]] || continue
 		[[ -s $c/tls_key ]] && return 0

@@ -361,13 +361,16 @@ tlsroot_check_root_transport() { # newroot
 }
 
 # The NVMe/TCP controllers under block device MAJ:MIN (its partition
-# parent, native-multipath paths, dm/md slaves), appended to $_tr_ctrls.
+# parent, dm/md slaves), appended to $_tr_ctrls. A namespace's device is
+# its controller; a native-multipath head's is the subsystem, which links
+# every controller (its paths); Linux 7 also lists the paths in multipath/.
 tlsroot_nvme_tcp_controllers() { # maj:min
 	_tr_sys=$(readlink -f "/sys/dev/block/$1") || return 0
 	[ -f "$_tr_sys/partition" ] && _tr_sys=${_tr_sys%/*}
-	for _tr_d in "$_tr_sys"/device "$_tr_sys"/multipath/*/device; do
+	for _tr_d in "$_tr_sys"/device "$_tr_sys"/device/nvme[0-9]* "$_tr_sys"/multipath/*/device; do
 		[ -f "$_tr_d/transport" ] && [ "$(cat "$_tr_d/transport")" = tcp ] || continue
 		_tr_c=$(readlink -f "$_tr_d")
+		case " $_tr_ctrls " in *" ${_tr_c##*/} "*) continue ;; esac
 		_tr_ctrls="$_tr_ctrls${_tr_ctrls:+ }${_tr_c##*/}"
 	done
 	for _tr_s in "$_tr_sys"/slaves/*; do
