@@ -25,7 +25,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/testbed.sh"
 
 scenario_vars() {
-	unset DESC KERNELS DEFAULT_KERNELS TIMEOUT DEFAULT TPM FRESH_SERVER CLIENT_MEM CLIENT_SMP NEEDS_TLSROOT EXPECT EXPECT_REASON USERLANDS
+	unset DESC KERNELS DEFAULT_KERNELS TIMEOUT DEFAULT TPM FRESH_SERVER CLIENT_MEM CLIENT_SMP NEEDS_TLSROOT EXPECT EXPECT_REASON USERLANDS DEFAULT_USERLANDS
 	unset -f guest host_prepare host_verdict host_run
 	DEFAULT=yes KERNELS="k7 k612" TIMEOUT=240 TPM=no FRESH_SERVER=no CLIENT_MEM=1024 CLIENT_SMP=1 NEEDS_TLSROOT=yes
 	EXPECT=pass EXPECT_REASON= USERLANDS=trixie
@@ -35,6 +35,8 @@ scenario_vars() {
 	# subset of KERNELS that keeps the suite within its time budget;
 	# TLSROOT_QEMU_ALL_KERNELS=1 runs every kernel of every scenario.
 	DEFAULT_KERNELS=${DEFAULT_KERNELS:-$KERNELS}
+	# DEFAULT_USERLANDS: the userlands of the default run (names only).
+	DEFAULT_USERLANDS=${DEFAULT_USERLANDS:-$USERLANDS}
 	[ -n "${TLSROOT_QEMU_ALL_KERNELS:-}" ] && DEFAULT_KERNELS=$KERNELS
 	return 0
 }
@@ -59,7 +61,8 @@ list_instances() {
 			for k in $KERNELS; do
 				case $u in *:*) [[ ",${u#*:}," == *",$k,"* ]] || continue ;; esac
 				if [ $# -eq 0 ]; then
-					[ "$DEFAULT" = yes ] && [[ " $DEFAULT_KERNELS " == *" $k "* ]] && echo "$f $k ${u%%:*}"
+					[ "$DEFAULT" = yes ] && [[ " $DEFAULT_KERNELS " == *" $k "* ]] &&
+						[[ " $DEFAULT_USERLANDS " == *" ${u%%:*}"[\ :]* ]] && echo "$f $k ${u%%:*}"
 					continue
 				fi
 				for want in "$@"; do

@@ -49,7 +49,9 @@ fail_context() {
 	dmesg | grep 'tlshd\[' | tail -n 20 | sed 's/^/tlshd-log: /'
 }
 # tlshd logs to stderr (-s), which the drop-in sends to the kernel log.
-tlshd_ok() { dmesg | grep -c 'tlshd\[[0-9]*\]: Handshake with .* was successful'; }
+# tlshd 1.0 (trixie) logs "Handshake with PEER (ADDR) was successful";
+# 1.4 (forky) "Handshake request succeeded".
+tlshd_ok() { dmesg | grep -cE 'tlshd\[[0-9]*\]: (Handshake with .* was successful|Handshake request succeeded)'; }
 tlshd_failed() { dmesg | grep -cE 'tlshd\[[0-9]*\]: Handshake (with .* failed|request failed)'; }
 
 # The watcher (see above): staged once, with everything it runs.
