@@ -125,3 +125,16 @@ nvr_expect_stop() { # vm label flavor pattern [option...] [extra...]
 		"the target created controllers during a boot that had to stop (count %s -> %s)" \
 		"stopped in the initramfs, no controller on the target"
 }
+
+# nvr_variant_image LABEL NAME [nvr_build_images option...]: a systemd
+# image like the kernel's own, changed by the OPTIONs, built once into
+# nr_dir/NAME; prints its path, or a FAIL line and fails.
+nvr_variant_image() {
+	local label=$1 d
+	d=$(nr_dir "$1")/$2
+	shift 2
+	mkdir -p "$d"
+	nvr_build_images "$label" "$d" systemd "$@" >&2 ||
+		{ echo "FAIL dracut for the image $d failed: $(grep -a -m1 -iE 'fatal|error' "$d/dracut-systemd.log")"; return 1; }
+	echo "$d/initrd-systemd.img"
+}

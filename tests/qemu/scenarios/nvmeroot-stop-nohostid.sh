@@ -3,13 +3,9 @@ KERNELS="k7"
 TIMEOUT=1200
 . "$TB_HERE/nvmeroot.sh"
 host_run() { # payload label
-	local d
+	local img
 	nvr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
-	d=$(nr_dir "$2")/nohostid
-	mkdir -p "$d"
-	nvr_build_images "$2" "$d" systemd --remove /etc/nvme/hostid ||
-		{ echo "FAIL dracut without /etc/nvme/hostid failed (see $d)"; return; }
+	img=$(nvr_variant_image "$2" nohostid --remove /etc/nvme/hostid) || { echo "$img"; return; }
 	nvr_expect_stop "nvmeroot-stop-nohostid-$2" "$2" systemd \
-		'FATAL: tlsroot: .*host NQN .* no host ID' \
-		--initrd="$d/initrd-systemd.img" --smp=1
+		'FATAL: tlsroot: .*host NQN .* no host ID' --initrd="$img" --smp=1
 }
