@@ -106,5 +106,9 @@ run_copy() {
 }
 
 # The 55tlsroot drop-in's condition says in the kernel log why it did not
-# start tlshd.
-tlshd_skipped() { dmesg | grep -m1 'tlsroot: tlshd not started: ' | sed 's/^\[ *[0-9.]*\] //'; }
+# start tlshd: that line, or failure without one.
+tlshd_skipped() {
+	local line
+	line=$(dmesg | grep -m1 'tlsroot: tlshd not started: ') || return 1
+	echo "${line#*] }"
+}

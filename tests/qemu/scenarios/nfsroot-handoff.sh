@@ -1,12 +1,13 @@
-DESC="NFS root over mTLS, systemd initramfs, handoff to tlshd confined to /run (drop-ins from the pre-pivot hook), one boot: the root checks of nfsroot-mtls-systemd (rw after drop_caches, mount options, agent @argv0, reconnect right after switch_root, no key bytes in the open), then (a) tlshd serves a forced reconnect after drop_caches, (b) tlshd SIGSTOPped: the agent serves within grace + one handshake, (c) systemctl stop / (d) SIGKILL tlshd: agent active, no failed handshake; 6.12: the agent cannot hand off, so the drop-in does not start tlshd; the agent stays active and serves a reconnect, then the same boot runs nfsroot-pressure's agent round (30 s outage at the edge of OOM) and its shutdown check"
+DESC="NFS root over mTLS, systemd initramfs, handoff to tlshd confined to /run (drop-ins from the pre-pivot hook), one boot: the root checks of nfsroot-mtls-systemd (rw after drop_caches, mount options, agent @argv0, reconnect right after switch_root, no key bytes in the open), then (a) tlshd serves a forced reconnect after drop_caches, (b) tlshd SIGSTOPped: the agent serves within grace + one handshake, (c) systemctl stop / (d) SIGKILL tlshd: agent active, no failed handshake; 6.12 (no key serials) and forky (tlshd 1.4.0 fails keyring certificates): the drop-in does not start tlshd; the agent stays active and serves a reconnect; on 6.12 the same boot then runs nfsroot-pressure's agent round (30 s outage at the edge of OOM) and its shutdown check"
 KERNELS="k7 k612"
-# The newest userland too (tlshd 1.4, systemd, dracut of forky) by name
-# only: forky's tlshd 1.4.0 fails each NFS mTLS client handshake of the
-# handoff ("Selecting x509.certificate from conf file", then gnutls -50,
-# "The request is invalid"); the standby agent serves them all.
-# nfsroot-mtls-systemd is forky's NFS mTLS root in make check.
+# The newest userland too (tlshd, systemd, dracut of forky), on 7.x:
+# forky's tlshd is ktls-utils 1.4.0, which fails every client handshake
+# whose certificate the kernel passes from a keyring (gnutls -50, fixed
+# upstream after 1.4.0), so the drop-in must not start it and the agent
+# keeps serving the root (tb.tlshd_keyring_x509=broken tells the verdict).
+# This is forky's NFS mTLS root in make check (systemd flow, the root
+# checks of nfsroot-mtls-systemd first).
 USERLANDS="trixie forky:k7"
-DEFAULT_USERLANDS="trixie"
 TIMEOUT=1100
 DEFAULT=yes
 . "$TB_HERE/nfsroot.sh"
@@ -17,6 +18,7 @@ host_run() { # payload label
 	# printk.devkmsg=on: tlshd's log lines (stderr to /dev/kmsg) are
 	# counted, so none may be dropped by the kernel's rate limit.
 	extra="tb.handoff=1 printk.devkmsg=on"
+	[ "${TB_USERLAND:-trixie}" = forky ] && extra="$extra tb.tlshd_keyring_x509=broken"
 	# 6.12: the agent cannot hand off and tlshd does not start, so the
 	# boot has time left for the pressure round that is nfsroot-pressure's
 	# on 7.x (suite time budget).

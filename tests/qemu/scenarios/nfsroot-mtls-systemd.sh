@@ -1,12 +1,10 @@
 DESC="NFS root over mTLS, systemd dracut initramfs, identity sealed in the VM's TPM: boots, rw, reconnects, no secret in the open"
 KERNELS="k7"
 TIMEOUT=900
-# On trixie by name: nfsroot-handoff-k7 boots the same way and runs the
-# same root checks before its own (suite time budget, issue 2). On forky
-# in make check: forky's tlshd 1.4.0 fails every NFS mTLS handshake of the
-# handoff (see nfsroot-handoff), so this is forky's NFS mTLS root.
+# By name: nfsroot-handoff boots the same way and runs the same root
+# checks before its own, on trixie and forky (suite time budget).
 USERLANDS="trixie forky:k7"
-DEFAULT_USERLANDS="forky"
+DEFAULT=no
 . "$TB_HERE/nfsroot.sh"
 host_run() { # payload label
 	nr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }

@@ -179,27 +179,41 @@ tb_mark "handoff verdict ($kind root, kernel $kver): uptime $(cut -d' ' -f1 /pro
 	fail "the pre-pivot hook did not place the tlshd drop-in in /run/systemd/system/tlshd.service.d"
 [ -r /run/systemd/system/tlshd.service.d/tlsroot-confine.conf ] ||
 	fail "the pre-pivot hook did not place tlsroot-confine.conf in /run/systemd/system/tlshd.service.d"
-# Linux 6.12 has no NFS key serials: the agent serves NFS mTLS with its
-# own identity, which tlshd cannot reach, so the drop-in's condition does
-# not start tlshd at all (a running tlshd would take requests from it).
-if [ $kind = nfs ] && [[ $kver == 6.12.* ]]; then
+# tlshd must not start and the agent serves the root alone:
+#   6.12: no NFS key serials, the agent serves NFS mTLS with its own
+#     identity, which tlshd cannot reach: the agent names a blocker;
+#   tb.tlshd_keyring_x509=broken (the host's word for this userland's
+#     tlshd: ktls-utils 1.4.0, see the scenario): tlshd would fail the
+#     keyring certificates the kernel passes; the drop-in names the
+#     release, the agent has no blocker of its own.
+# A running tlshd would take requests from the agent.
+agent_alone() { # what label blocker(yes|no) why-pattern
+	local why blocker served failed ms
 	systemctl is-active -q tlshd &&
-		fail "6.12 NFS mTLS: tlshd.service runs although the agent cannot hand off: $(systemctl status tlshd 2>&1 | head -n 6 | tr '\n' ';')"
+		fail "$1: tlshd.service runs: $(systemctl status tlshd 2>&1 | head -n 6 | tr '\n' ';')"
 	why=$(tlshd_skipped) ||
-		fail "6.12 NFS mTLS: no line from the tlshd drop-in's condition: $(systemctl status tlshd 2>&1 | head -n 6 | tr '\n' ';')"
-	[ "$(agent_field .mode)" = active ] ||
-		fail "6.12 NFS mTLS: the agent is $(agent_field .mode), not active"
+		fail "$1: no line from the tlshd drop-in's condition: $(systemctl status tlshd 2>&1 | head -n 6 | tr '\n' ';')"
+	[[ $why == *"$4"* ]] || fail "$1: the drop-in gave another reason: $why"
+	[ "$(agent_field .mode)" = active ] || fail "$1: the agent is $(agent_field .mode), not active"
 	blocker=$(agent_field .handoff_blocker)
-	[ -n "$blocker" ] && [ "$blocker" != null ] || fail "6.12 NFS mTLS: the agent's status gives no handoff_blocker"
+	case $3,$blocker in
+	yes,null | yes,) fail "$1: the agent's status gives no handoff_blocker" ;;
+	no,null) ;;
+	no,*) fail "$1: the agent reports a blocker of its own: $blocker" ;;
+	esac
 	tb_mark "drop-in: $why"
 	served=$(agent_field .served) failed=$(agent_field .failed)
-	ms=$(forced_reconnect k612 40 90) || fail "6.12: no root I/O within 90 s of a reconnect"
-	[ "$(agent_field .served)" -gt "$served" ] || fail "6.12: the agent did not serve the reconnect ($served -> $(agent_field .served))"
-	[ "$(agent_field .failed)" = "$failed" ] || fail "6.12: failed handshakes ($failed -> $(agent_field .failed)): $(agent_field .last_error)"
-	tb_mark "6.12 NFS mTLS: tlshd not started (blocker: $blocker), agent active, reconnect served by the agent in $ms ms"
+	ms=$(forced_reconnect "$2" 40 90) || fail "$1: no root I/O within 90 s of a reconnect"
+	[ "$(agent_field .served)" -gt "$served" ] || fail "$1: the agent did not serve the reconnect ($served -> $(agent_field .served))"
+	[ "$(agent_field .failed)" = "$failed" ] || fail "$1: failed handshakes ($failed -> $(agent_field .failed)): $(agent_field .last_error)"
 	echo "TLSROOT-SUMMARY: agent status: $(tlsroot agent status)"
 	run_copy
-	pass_or_pressure "6.12 NFS mTLS: tlshd not started ($blocker); the agent stays active and served a reconnect in $ms ms"
+	pass_or_pressure "$1: tlshd not started ($([ "$3" = yes ] && echo "$blocker" || echo "$why")); the agent stays active and served a reconnect in $ms ms"
+}
+if [ $kind = nfs ] && [[ $kver == 6.12.* ]]; then
+	agent_alone "6.12 NFS mTLS" k612 yes "the agent cannot hand off"
+elif [ $kind = nfs ] && cmdline_has tb.tlshd_keyring_x509=broken; then
+	agent_alone "NFS mTLS, tlshd 1.4.0" k7 no "ktls-utils 1.4.0"
 fi
 
 if [ $kind = nfs ]; then
