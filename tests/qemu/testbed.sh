@@ -56,12 +56,22 @@ tb_pick_accel() {
 	k=$TB_IMAGE/kernels/k7
 	tb_make_initrd "$k/boot.cpio.gz" "$probe/payload" "$probe/initrd" || return 0
 	qemu-img create -q -f qcow2 -F raw -b "$TB_IMAGE/rootfs.img" "$probe/disk.qcow2"
+	# A guest that hits "KVM internal error" stays paused: stop waiting
+	# for it then, not only after the bound.
 	timeout 60 qemu-system-x86_64 -accel kvm -cpu host -m 512 -nodefaults \
 		-display none -no-reboot -serial "file:$probe/serial.log" \
 		-kernel "$k/vmlinuz" -initrd "$probe/initrd" \
 		-append "console=ttyS0 panic=-1 quiet" \
 		-drive "file=$probe/disk.qcow2,if=virtio,format=qcow2" \
-		>"$probe/qemu.log" 2>&1
+		>"$probe/qemu.log" 2>&1 &
+	local qpid=$! i
+	for ((i = 0; i < 600; i++)); do
+		kill -0 "$qpid" 2>/dev/null || break
+		grep -aq 'KVM internal error' "$probe/qemu.log" 2>/dev/null && break
+		sleep 0.1
+	done
+	kill "$qpid" 2>/dev/null
+	wait "$qpid" 2>/dev/null
 	if grep -aq TLSROOT-KVM-OK "$probe/serial.log" 2>/dev/null; then
 		TB_ACCEL=kvm
 		TB_CPU=host
