@@ -26,8 +26,8 @@ int cli_asks_help(const char *arg);
 /* Command groups; add one line here and one in cli/main.c per group. */
 int cmd_version(int argc, char **argv);
 int cmd_seal(int argc, char **argv);     /* cli/cmd_seal.c */
-int cmd_inspect(int argc, char **argv);
-int cmd_unseal(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);  /* cli/cmd_inspect.c */
+int cmd_unseal(int argc, char **argv);   /* cli/cmd_unseal.c */
 int cmd_cmdline(int argc, char **argv);
 int cmd_key(int argc, char **argv);      /* cli/cmd_key.c */
 int cmd_agent(int argc, char **argv);    /* cli/cmd_agent.c */

@@ -12,7 +12,6 @@
 #include "cli/cli.h"
 #include "keys/keys.h"
 
-#define PEM_MAX (64 * 1024)
 #define PSK_FILE_MAX 256
 #define KEYFILE_MAX (1024 * 1024)
 
@@ -114,25 +113,6 @@ static void warn_validity(const struct tr_x509_identity *id)
 		fprintf(stderr, "tlsroot: %s\n", msg);
 }
 
-static int load_x509(const struct key_args *a, struct tr_x509_identity *id,
-		     struct tr_error *err)
-{
-	struct tr_secret key_pem;
-	uint8_t *cert_pem = NULL;
-	size_t cert_len;
-	int ret = -1;
-
-	if (tr_read_file(a->cert, PEM_MAX, &cert_pem, &cert_len, err) < 0)
-		return -1;
-	if (tr_read_secret(a->key, PEM_MAX, &key_pem, err) == 0) {
-		ret = tr_x509_load_pem(cert_pem, cert_len, key_pem.data,
-				       key_pem.len, id, err);
-		tr_secret_free(&key_pem);
-	}
-	free(cert_pem);
-	return ret;
-}
-
 static int run_add(const struct key_args *a)
 {
 	struct tr_x509_identity id;
@@ -143,7 +123,7 @@ static int run_add(const struct key_args *a)
 	if (!a->cert || !a->key)
 		return cli_usage_error("key add: --cert and --key are required");
 	if (tr_keys_name_check(a->name, &err) < 0 ||
-	    load_x509(a, &id, &err) < 0)
+	    tr_x509_load_pem_files(a->cert, a->key, &id, &err) < 0)
 		return cli_fail(&err);
 	warn_validity(&id);
 	if (tr_keyring_open_nfs(&t, 1, &err) < 0 ||

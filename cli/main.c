@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -71,6 +72,12 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	/* seal and unseal hold keys, PINs and PSKs in this process. */
+	if (tr_no_core_dumps() < 0) {
+		fprintf(stderr, "tlsroot: cannot disable core dumps: %s\n",
+			strerror(errno));
+		return TR_EXIT_FAILURE;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return TR_EXIT_USAGE;

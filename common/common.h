@@ -58,6 +58,12 @@ struct tr_secret {
 };
 
 int tr_secret_alloc(struct tr_secret *s, size_t cap, struct tr_error *err);
+/*
+ * No core dump of this process, whatever core_pattern says (after
+ * switch_root it may pipe to systemd-coredump, which writes to the root):
+ * RLIMIT_CORE 0 and not dumpable. Returns -1 with errno if either failed.
+ */
+int tr_no_core_dumps(void);
 void tr_secret_free(struct tr_secret *s);
 
 /*

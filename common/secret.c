@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +15,18 @@ void tr_wipe(void *p, size_t len)
 {
 	if (p && len)
 		explicit_bzero(p, len);
+}
+
+int tr_no_core_dumps(void)
+{
+	const struct rlimit none = { 0, 0 };
+	int ret = 0;
+
+	if (setrlimit(RLIMIT_CORE, &none) < 0)
+		ret = -1;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		ret = -1;
+	return ret;
 }
 
 static size_t page_round(size_t n)

@@ -191,6 +191,12 @@ int main(int argc, char **argv)
 	struct hs_agent *agent;
 	int ret;
 
+	/* Private keys, PSKs and traffic secrets live in this process. */
+	if (tr_no_core_dumps() < 0) {
+		fprintf(stderr, "tlsroot-agent: cannot disable core dumps: %s\n",
+			strerror(errno));
+		return TR_EXIT_FAILURE;
+	}
 	memset(&a, 0, sizeof(a));
 	ret = parse_args(argc, argv, &a);
 	if (ret >= 0)

@@ -164,6 +164,9 @@ struct tr_x509_identity {
 int tr_x509_load_pem(const uint8_t *cert_pem, size_t cert_len,
 		     const uint8_t *key_pem, size_t key_len,
 		     struct tr_x509_identity *out, struct tr_error *err);
+/* The same from two files; the key file is read into locked memory. */
+int tr_x509_load_pem_files(const char *cert_path, const char *key_path,
+			   struct tr_x509_identity *out, struct tr_error *err);
 void tr_x509_identity_free(struct tr_x509_identity *id);
 
 /* Validity of a DER certificate; for `list`. */

@@ -198,6 +198,29 @@ out:
 	return ret;
 }
 
+/* A PEM file larger than this is not a certificate chain and key. */
+#define X509_PEM_FILE_MAX (64 * 1024)
+
+int tr_x509_load_pem_files(const char *cert_path, const char *key_path,
+			   struct tr_x509_identity *out, struct tr_error *err)
+{
+	struct tr_secret key_pem = { 0 };
+	uint8_t *cert_pem = NULL;
+	size_t cert_len;
+	int ret = -1;
+
+	if (tr_read_file(cert_path, X509_PEM_FILE_MAX, &cert_pem, &cert_len,
+			 err) < 0)
+		return -1;
+	if (tr_read_secret(key_path, X509_PEM_FILE_MAX, &key_pem, err) == 0) {
+		ret = tr_x509_load_pem(cert_pem, cert_len, key_pem.data,
+				       key_pem.len, out, err);
+		tr_secret_free(&key_pem);
+	}
+	free(cert_pem);
+	return ret;
+}
+
 void tr_x509_identity_free(struct tr_x509_identity *id)
 {
 	free(id->cert_der);

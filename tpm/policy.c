@@ -107,7 +107,10 @@ int tr_policy_pin_auth(const struct tr_secret *pin, uint8_t out[TR_DIGEST_LEN],
 	size_t len = pin->len;
 	int rc;
 
+	/* One line ending, Unix or DOS: a PIN file written on Windows. */
 	if (len && pin->data[len - 1] == '\n')
+		len--;
+	if (len && pin->data[len - 1] == '\r')
 		len--;
 	if (len == 0) {
 		tr_error_set(err, TR_EXIT_PIN,

@@ -30,6 +30,10 @@
 #define TR_DIGEST_LEN 32               /* SHA-256: bank, policy, PIN */
 #define TR_PCR_COUNT 24
 #define TR_LOCK_PCR_NONE 0xff
+/* Lock PCRs: nothing resets 8..15 before a reboot (16 and 23 can be reset
+ * at locality 0, 17..22 are not extendable there, 0..7 are firmware's). */
+#define TR_LOCK_PCR_MIN 8
+#define TR_LOCK_PCR_MAX 15
 #define TR_IDENTITY_NAME_MAX 64
 #define TR_TPM_DEFAULT_TCTI "device:/dev/tpmrm0"
 #define TR_SRK_HANDLE 0x81000001u
@@ -136,7 +140,7 @@ int tr_policy_digest(uint32_t mask, const uint8_t values[][TR_DIGEST_LEN],
 
 /*
  * The TPM authValue for a PIN: SHA-256 of the PIN bytes without one
- * trailing newline. An empty PIN is refused.
+ * trailing line ending ("\n" or "\r\n"). An empty PIN is refused.
  */
 int tr_policy_pin_auth(const struct tr_secret *pin, uint8_t out[TR_DIGEST_LEN],
 		       struct tr_error *err);

@@ -20,7 +20,9 @@ top=$(cd "$here/../.." && pwd)
 cases="secret-scan-finds-planted x509-round-trip psk-round-trip
 pcr-extended-refused flipped-byte-refused truncated-refused
 unknown-version-refused other-tpm-refused wrong-pin-refused
-missing-pin-refused right-pin-works second-unseal-refused no-tpm-timeout
+missing-pin-refused right-pin-works crlf-pin-works second-unseal-refused
+locked-before-placed lock-pcr-16-refused lock-pcr-23-refused
+lock-pcr-mismatch-refused foreign-bundle-skipped no-tpm-timeout
 predictive-seal-matching predictive-seal-other-values dictionary-lockout
 inspect-json no-secret-bytes-written"
 if [ "${1:-}" = --list ]; then
@@ -300,6 +302,36 @@ case_pin() {
 	expect missing-pin-refused 12 "needs a PIN"
 	run a unseal --verify "$work/pinned.bundle" --pin-file - <"$in/pin"
 	expect right-pin-works 0 "verified"
+	# The same PIN written with a DOS line ending.
+	run a unseal --verify "$work/pinned.bundle" --pin-file - < <(printf '1234\r\n')
+	expect crlf-pin-works 0 "verified"
+}
+
+# An own bundle and one sealed on TPM b in one call (an image shared by
+# two machines): the foreign one is a note, the call succeeds.
+case_foreign() {
+	reboot_tpm a
+	seal_x509 a mine
+	run a unseal --verify "$work/mine.bundle" "$work/elsewhere.bundle"
+	if [ "$rc" -eq 0 ] && grep -q 'name=mine kind=x509 verified' <<<"$out" &&
+		grep -q 'note: skipped: .*another TPM' <<<"$out"; then
+		pass foreign-bundle-skipped "exit 0, mine verified, 'note: skipped: ... another TPM'"
+	else
+		fail foreign-bundle-skipped "exit $rc: $out"
+	fi
+}
+
+# A lock PCR that can be reset (16, 23) locks nothing: refused.
+case_lock_range() {
+	local p
+	for p in 16 23; do
+		run a seal bad$p --cert "$in/cert.pem" --key "$in/key.pem" \
+			--lock-pcr $p -o "$work/bad$p.bundle"
+		expect lock-pcr-$p-refused 2 "16 and 23 can be reset without a reboot"
+		[ -e "$work/bad$p.bundle" ] && fail lock-pcr-$p-refused "a bundle was written anyway"
+	done
+	run a unseal --verify --lock-pcr 14 "$work/mine.bundle"
+	expect lock-pcr-mismatch-refused 3 "sealed with lock PCR 15, but --lock-pcr (rd.tlsroot.lock_pcr) says 14"
 }
 
 case_lock() {
@@ -309,6 +341,12 @@ case_lock() {
 	if [ "$rc" -ne 0 ] || ! grep -q 'locked pcr=15' <<<"$out"; then
 		fail second-unseal-refused "first unseal: exit $rc: $out"
 		return
+	fi
+	# The lock is extended before any key reaches a keyring.
+	if grep -n 'locked pcr=15\|^name=once' "$work/out/$(printf %03d $nrun).stdout" | head -n 1 | grep -q 'locked pcr=15'; then
+		pass locked-before-placed "'locked pcr=15' printed before 'name=once ... cert_serial='"
+	else
+		fail locked-before-placed "the key was placed before the lock: $out"
 	fi
 	for s in $(sed -n 's/.*serial=\([0-9]*\).*/\1/p; s/.*cert_serial=\([0-9]*\) privkey_serial=\([0-9]*\).*/\1 \2/p' <<<"$out"); do
 		keyctl unlink "$s" >/dev/null 2>&1
@@ -383,7 +421,8 @@ export TSS2_LOG=all+none
 make_identities
 start_tpm a || setup_fail "cannot start swtpm"
 for c in scan_control x509_round_trip psk_round_trip pcr_mismatch corrupt \
-	 other_tpm pin lock no_tpm predictive lockout inspect no_secret_on_disk; do
+	 other_tpm pin foreign lock_range lock no_tpm predictive lockout inspect \
+	 no_secret_on_disk; do
 	run_case "$c"
 done
 exit $failed

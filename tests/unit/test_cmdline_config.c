@@ -150,11 +150,14 @@ static const struct case_ option_cases[] = {
 	{ "rd.tlsroot.tpm_timeout=-1", "not a number of seconds" },
 	{ "rd.tlsroot.tpm_timeout=1s", "not a number of seconds" },
 	{ "rd.tlsroot.tpm_timeout=+5", "not a number of seconds" },
-	{ "rd.tlsroot.lock_pcr=0", NULL },
-	{ "rd.tlsroot.lock_pcr=23", NULL },
+	{ "rd.tlsroot.lock_pcr=8", NULL },
+	{ "rd.tlsroot.lock_pcr=15", NULL },
 	{ "rd.tlsroot.lock_pcr=none", NULL },
-	{ "rd.tlsroot.lock_pcr=99", "rd.tlsroot.lock_pcr=99: not a PCR index (0-23) or \"none\"" },
-	{ "rd.tlsroot.lock_pcr=None", "not a PCR index" },
+	{ "rd.tlsroot.lock_pcr=7", "rd.tlsroot.lock_pcr=7: not a lock PCR (8-15, which nothing resets before a reboot) or \"none\"" },
+	{ "rd.tlsroot.lock_pcr=16", "not a lock PCR (8-15" },
+	{ "rd.tlsroot.lock_pcr=23", "not a lock PCR (8-15" },
+	{ "rd.tlsroot.lock_pcr=99", "rd.tlsroot.lock_pcr=99: not a lock PCR (8-15, which nothing resets before a reboot) or \"none\"" },
+	{ "rd.tlsroot.lock_pcr=None", "not a lock PCR" },
 	{ "rd.tlsroot.identity=client-1.example@x+y_z", NULL },
 	{ "rd.tlsroot.identity=a:b", "rd.tlsroot.identity=a:b: not an identity name" },
 	{ "rd.tlsroot.identity=", "not an identity name" },
@@ -216,7 +219,7 @@ static void test_every_option_value(void **state)
 static void test_tlsroot_needs_a_named_root(void **state)
 {
 	expect_error("rd.tlsroot.debug", "root: rd.tlsroot.* options are given but the root is not named");
-	expect_error("root=dhcp rd.tlsroot.lock_pcr=7", "root=dhcp: the root would come from DHCP's root-path without TLS while rd.tlsroot.* options ask for tlsroot");
+	expect_error("root=dhcp rd.tlsroot.lock_pcr=14", "root=dhcp: the root would come from DHCP's root-path without TLS while rd.tlsroot.* options ask for tlsroot");
 	expect_ok("root=dhcp");
 	expect_ok("");
 	expect_ok("root=UUID=1 rd.tlsroot.debug");

@@ -175,7 +175,7 @@ static void test_nvme_numbers_when_nvme_root(void **state)
 		"rd.tlsroot.nvme.subsysnqn=nqn.2024-01.org.example:root "
 		"rd.nvmf.hostnqn=nqn.2014-08.org.nvmexpress:uuid:9 "
 		"rd.tlsroot.nvme.hostid=0c2e5f4a-1b2c-4d3e-8f90-a1b2c3d4e5f6 "
-		"rd.tlsroot.lock_pcr=7";
+		"rd.tlsroot.lock_pcr=14";
 	struct tr_cmdline cfg;
 	struct tr_error err;
 	char *out;
@@ -187,13 +187,13 @@ static void test_nvme_numbers_when_nvme_root(void **state)
 	assert_non_null(strstr(out, "TLSROOT_NVME_TRADDR_IPV6='1'\n"));
 	assert_non_null(strstr(out, "TLSROOT_NVME_TRSVCID='4420'\n"));
 	assert_non_null(strstr(out, "TLSROOT_NVME_CTRL_LOSS_TMO='-1'\n"));
-	assert_non_null(strstr(out, "TLSROOT_LOCK_PCR='7'\n"));
+	assert_non_null(strstr(out, "TLSROOT_LOCK_PCR='14'\n"));
 	assert_non_null(strstr(out, "TLSROOT_NVME_HOSTNQN_SOURCE='rd.nvmf.hostnqn'\n"));
 	assert_non_null(strstr(out, "TLSROOT_NVME_HOSTID_SOURCE='rd.tlsroot.nvme.hostid'\n"));
 	free(out);
 	out = write_cfg(&cfg, 1);
 	assert_non_null(strstr(out, "\"nvme_reconnect_delay\": 1"));
-	assert_non_null(strstr(out, "\"lock_pcr\": 7"));
+	assert_non_null(strstr(out, "\"lock_pcr\": 14"));
 	free(out);
 }
 

@@ -397,7 +397,7 @@ static void test_hostonly_options(void **state)
 	assert_string_equal(hostonly("root=nfs4:s:/e:xprtsec=mtls,tls_identity=c1"),
 			    "rd.tlsroot.identity=c1");
 	assert_string_equal(hostonly("root=nfs4:s:/e:xprtsec=tls"), "");
-	assert_string_equal(hostonly("root=nfs4:s:/e rd.tlsroot=desired rd.tlsroot.lock_pcr=7"), "");
+	assert_string_equal(hostonly("root=nfs4:s:/e rd.tlsroot=desired rd.tlsroot.lock_pcr=14"), "");
 	assert_string_equal(hostonly("root=nfs4:s:/e:xprtsec=mtls rd.tlsroot=required "
 				     "rd.tlsroot.identity=c2 rd.tlsroot.tpm=/dev/tpm0 "
 				     "rd.tlsroot.lock_pcr=none rd.tlsroot.handoff=never "

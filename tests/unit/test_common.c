@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "common/common.h"
@@ -80,6 +82,19 @@ static void test_secret_read_and_free_wipes(void **state)
 	free(path);
 }
 
+static void test_no_core_dumps(void **state)
+{
+	struct rlimit rl;
+
+	(void)state;
+	assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 1);
+	assert_int_equal(tr_no_core_dumps(), 0);
+	assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
+	assert_int_equal(getrlimit(RLIMIT_CORE, &rl), 0);
+	assert_int_equal(rl.rlim_cur, 0);
+	assert_int_equal(rl.rlim_max, 0);
+}
+
 static void test_error_set_formats(void **state)
 {
 	struct tr_error err;
@@ -100,6 +115,7 @@ int main(void)
 		cmocka_unit_test(test_read_missing_file),
 		cmocka_unit_test(test_secret_read_and_free_wipes),
 		cmocka_unit_test(test_error_set_formats),
+		cmocka_unit_test(test_no_core_dumps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

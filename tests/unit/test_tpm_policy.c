@@ -75,6 +75,8 @@ static void test_pin_auth(void **state)
 
 	pin_auth("1234", 0, sha_1234);
 	pin_auth("1234\n", 0, sha_1234);   /* one newline is dropped */
+	pin_auth("1234\r\n", 0, sha_1234); /* and a DOS line ending */
+	pin_auth("\r\n", -1, NULL);
 	pin_auth("", -1, NULL);
 	pin_auth("\n", -1, NULL);
 }

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The TPM options, PIN files and bundle loading of seal, inspect, unseal. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli_tpm.h"
+
+/* tpm2-tss logs to stderr by default; our one-line errors say it better. */
+static void quiet_tss(void)
+{
+	setenv("TSS2_LOG", "all+none", 0);
+}
+
+static int parse_timeout(const char *s, unsigned *ms)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || end == s || v > 3600)
+		return cli_usage_error("bad --tpm-timeout '%s': seconds, 0..3600",
+				       s);
+	*ms = (unsigned)v * 1000u;
+	return 0;
+}
+
+int tpm_option(int opt, struct tpm_opts *o)
+{
+	switch (opt) {
+	case OPT_TCTI:
+		o->tcti = optarg;
+		return 1;
+	case OPT_TIMEOUT:
+		return parse_timeout(optarg, &o->timeout_ms) ? TR_EXIT_USAGE
+							     : 1;
+	case OPT_PIN_FILE:
+		o->pin_file = optarg;
+		return 1;
+	}
+	return 0;
+}
+
+int open_tpm(const struct tpm_opts *o, struct tr_tpm **t)
+{
+	struct tr_error err;
+
+	quiet_tss();
+	if (tr_tpm_open(t, o->tcti, o->timeout_ms, &err) < 0)
+		return cli_fail(&err);
+	return 0;
+}
+
+int read_pin(const struct tpm_opts *o, struct tr_secret *pin,
+		    const struct tr_secret **out)
+{
+	struct tr_error err;
+
+	*out = NULL;
+	if (!o->pin_file)
+		return 0;
+	if (tr_read_secret(o->pin_file, CLI_PIN_FILE_MAX, pin, &err) < 0)
+		return cli_fail(&err);
+	*out = pin;
+	return 0;
+}
+
+int read_bundle(const char *path, uint8_t **buf, size_t *len,
+		       struct tr_bundle_header *h, struct tr_error *err)
+{
+	char prefix[TR_ERROR_MAX];
+
+	if (tr_read_file(path, TR_BUNDLE_MAX, buf, len, err) < 0)
+		return -1;
+	if (tr_bundle_parse(*buf, *len, h, err) == 0)
+		return 0;
+	snprintf(prefix, sizeof(prefix), "%s", err->msg);
+	tr_error_set(err, err->code, "%s: %s", path, prefix);
+	free(*buf);
+	*buf = NULL;
+	return -1;
+}
+
+int parse_lock_pcr(const char *s, uint8_t *pcr)
+{
+	uint32_t mask;
+	struct tr_error err;
+	unsigned i;
+
+	if (!strcmp(s, "none")) {
+		*pcr = TR_LOCK_PCR_NONE;
+		return 0;
+	}
+	if (tr_pcr_list_parse(s, &mask, &err) < 0 || (mask & (mask - 1)))
+		return cli_usage_error("bad --lock-pcr '%s': one PCR %d..%d or 'none'",
+				       s, TR_LOCK_PCR_MIN, TR_LOCK_PCR_MAX);
+	i = (unsigned)__builtin_ctz(mask);
+	if (i < TR_LOCK_PCR_MIN || i > TR_LOCK_PCR_MAX)
+		return cli_usage_error("bad --lock-pcr %u: PCRs 0-7 hold the firmware's measurements, 16 and 23 can be reset without a reboot and 17-22 cannot be extended by software; use one of %d..%d (default 15) or 'none'",
+				       i, TR_LOCK_PCR_MIN, TR_LOCK_PCR_MAX);
+	*pcr = (uint8_t)i;
+	return 0;
+}

@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* tlsroot unseal: bundles into the kernel keyrings, then lock (tlsroot-seal(8)). */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli_tpm.h"
+
+#define MAX_BUNDLES 64
+
+struct unseal_args {
+	struct tpm_opts tpm;
+	const char *dir;
+	int verify;
+	int lock_pcr;               /* --lock-pcr: -1 any, TR_LOCK_PCR_NONE */
+	char *paths[MAX_BUNDLES];
+	int n_paths;
+	char *owned[MAX_BUNDLES];   /* paths found in --dir */
+};
+
+static int has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n > m && !strcmp(s + n - m, suffix);
+}
+
+static int bundle_file(const struct dirent *d)
+{
+	return d->d_name[0] != '.' && has_suffix(d->d_name, ".bundle");
+}
+
+static int collect_dir(struct unseal_args *a)
+{
+	struct dirent **list;
+	int i, n;
+
+	n = scandir(a->dir, &list, bundle_file, alphasort);
+	if (n < 0) {
+		fprintf(stderr, "tlsroot: cannot read bundle directory %s: %s\n",
+			a->dir, strerror(errno));
+		return errno == ENOENT ? TR_EXIT_NOTFOUND : TR_EXIT_FAILURE;
+	}
+	for (i = 0; i < n; i++) {
+		if (a->n_paths < MAX_BUNDLES &&
+		    asprintf(&a->owned[a->n_paths], "%s/%s", a->dir,
+			     list[i]->d_name) > 0) {
+			a->paths[a->n_paths] = a->owned[a->n_paths];
+			a->n_paths++;
+		}
+		free(list[i]);
+	}
+	free(list);
+	if (n > MAX_BUNDLES)
+		return cli_usage_error("more than %d bundles in %s", MAX_BUNDLES, a->dir);
+	return 0;
+}
+
+static int unseal_parse(int argc, char **argv, struct unseal_args *a)
+{
+	static const struct option opts[] = {
+		{ "dir", 1, NULL, OPT_DIR }, { "verify", 0, NULL, OPT_VERIFY },
+		{ "lock-pcr", 1, NULL, OPT_LOCK_PCR },
+		{ "pin-file", 1, NULL, OPT_PIN_FILE },
+		{ "tcti", 1, NULL, OPT_TCTI },
+		{ "tpm-timeout", 1, NULL, OPT_TIMEOUT },
+		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+	int opt, rc;
+
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		rc = tpm_option(opt, &a->tpm);
+		if (rc == 1)
+			continue;
+		if (rc)
+			return rc;
+		if (opt == OPT_DIR) {
+			a->dir = optarg;
+		} else if (opt == OPT_VERIFY) {
+			a->verify = 1;
+		} else if (opt == OPT_LOCK_PCR) {
+			uint8_t pcr;
+
+			if (parse_lock_pcr(optarg, &pcr))
+				return TR_EXIT_USAGE;
+			a->lock_pcr = pcr;
+		} else if (opt == 'h') {
+			printf("Usage: tlsroot unseal [BUNDLE...|--dir D] [--verify] [--pin-file F]\n"
+			       "                      [--lock-pcr 8..15|none] [--tcti T] [--tpm-timeout S]\n"
+			       "Unseal bundles into the kernel keyrings, then lock; see tlsroot-seal(8).\n");
+			return -1;
+		} else {
+			return TR_EXIT_USAGE;
+		}
+	}
+	if (a->dir && optind < argc)
+		return cli_usage_error("give bundles or --dir, not both");
+	if (argc - optind > MAX_BUNDLES)
+		return cli_usage_error("at most %d bundles at once", MAX_BUNDLES);
+	for (; optind < argc; optind++)
+		a->paths[a->n_paths++] = argv[optind];
+	if (a->dir && (rc = collect_dir(a)) != 0)
+		return rc;
+	if (a->n_paths == 0) {
+		fprintf(stderr, "tlsroot: no bundles to unseal%s%s\n",
+			a->dir ? " in " : "; name them or use --dir",
+			a->dir ? a->dir : "");
+		return TR_EXIT_NOTFOUND;
+	}
+	return 0;
+}
+
+static int place_x509(const struct tr_identity *id, const char *name,
+		      int verify, struct tr_error *err)
+{
+	int32_t cert_serial, key_serial;
+
+	if (verify) {
+		printf("name=%s kind=x509 verified cert_bytes=%zu\n", name,
+		       id->cert_len);
+		return 0;
+	}
+	if (tr_keys_add_x509_der(name, id->cert, id->cert_len, id->key,
+				 id->key_len, &cert_serial, &key_serial,
+				 err) < 0)
+		return -1;
+	printf("name=%s kind=x509 cert_serial=%d privkey_serial=%d\n", name,
+	       cert_serial, key_serial);
+	return 0;
+}
+
+static int place_psk(const struct tr_identity *id, const char *name,
+		     int verify, struct tr_error *err)
+{
+	struct tr_psk_params p = { .hostnqn = id->hostnqn,
+				   .subnqn = id->subnqn,
+				   .identity_version = id->identity_version,
+				   .compat = id->compat };
+	struct tr_secret derived = { 0 };
+	struct tr_psk_derived *d;
+	char identity[TR_PSK_IDENTITY_MAX];
+	int32_t serial;
+	int ret = -1;
+
+	if (!verify) {
+		if (tr_keys_add_psk(&p, id->psk, id->psk_len, id->hmac, &serial,
+				    identity, sizeof(identity), err) < 0)
+			return -1;
+		printf("name=%s kind=psk serial=%d identity=\"%s\"%s\n", name,
+		       serial, identity, id->compat ? " compat=1" : "");
+		return 0;
+	}
+	/* Verify: derive as placement would, show the identity only. */
+	if (tr_secret_alloc(&derived, sizeof(*d), err) < 0)
+		return -1;
+	d = (struct tr_psk_derived *)(void *)derived.data;
+	if (tr_psk_derive(&p, id->psk, id->psk_len, id->hmac, d, err) == 0) {
+		printf("name=%s kind=psk verified identity=\"%s\"%s\n", name,
+		       d->identity, id->compat ? " compat=1" : "");
+		ret = 0;
+	}
+	tr_secret_free(&derived);
+	return ret;
+}
+
+/*
+ * One bundle through the TPM. Its payload stays in locked memory until
+ * every bundle has been tried and the lock PCRs are extended: no key
+ * reaches a keyring while the TPM could still unseal.
+ */
+struct unsealed {
+	char name[TR_IDENTITY_NAME_MAX + 1];
+	int kind;
+	struct tr_secret payload;
+};
+
+struct unseal_run {
+	uint32_t lock;             /* lock PCRs the bundles ask for */
+	int n_done;
+	struct unsealed done[MAX_BUNDLES];
+	int first_fail;            /* exit code of the first other failure */
+	int n_foreign;             /* bundles sealed on another TPM */
+	char foreign[MAX_BUNDLES][TR_ERROR_MAX];
+};
+
+/* A lock PCR must be one nothing resets before a reboot. */
+static int lock_pcr_usable(const struct tr_bundle_header *h, int expect,
+			   struct tr_error *err)
+{
+	if (h->lock_pcr != TR_LOCK_PCR_NONE &&
+	    (h->lock_pcr < TR_LOCK_PCR_MIN || h->lock_pcr > TR_LOCK_PCR_MAX)) {
+		tr_error_set(err, TR_EXIT_BADINPUT,
+			     "bundle %s: lock PCR %u can be reset without a reboot, so it locks nothing; reseal with --lock-pcr 15",
+			     h->name, h->lock_pcr);
+		return -1;
+	}
+	if (expect >= 0 && h->lock_pcr != expect) {
+		char want[12], got[12];
+
+		snprintf(want, sizeof(want), "%d", expect);
+		snprintf(got, sizeof(got), "%u", h->lock_pcr);
+		tr_error_set(err, TR_EXIT_BADINPUT,
+			     "bundle %s: sealed with lock PCR %s, but --lock-pcr (rd.tlsroot.lock_pcr) says %s; reseal it or fix the option",
+			     h->name,
+			     h->lock_pcr == TR_LOCK_PCR_NONE ? "none" : got,
+			     expect == TR_LOCK_PCR_NONE ? "none" : want);
+		return -1;
+	}
+	return 0;
+}
+
+static void note_failure(struct unseal_run *r, const struct tr_error *err)
+{
+	if (err->code == TR_EXIT_WRONGTPM && r->n_foreign < MAX_BUNDLES) {
+		snprintf(r->foreign[r->n_foreign++], TR_ERROR_MAX, "%s",
+			 err->msg);
+		return;
+	}
+	if (!r->first_fail)
+		r->first_fail = cli_fail(err);
+	else
+		cli_fail(err);
+}
+
+static void unseal_path(struct tr_tpm *t, const char *path,
+			const struct tr_secret *pin, int expect_lock,
+			struct unseal_run *r)
+{
+	struct tr_bundle_header *h = malloc(sizeof(*h));
+	struct unsealed *u = &r->done[r->n_done];
+	struct tr_error err;
+	uint8_t *buf = NULL;
+	size_t len;
+
+	tr_error_clear(&err);
+	if (!h) {
+		tr_error_set(&err, TR_EXIT_FAILURE, "out of memory");
+	} else if (read_bundle(path, &buf, &len, h, &err) == 0 &&
+		   lock_pcr_usable(h, expect_lock, &err) == 0) {
+		if (h->lock_pcr != TR_LOCK_PCR_NONE)
+			r->lock |= 1u << h->lock_pcr;
+		if (tr_tpm_unseal(t, h, pin, &u->payload, &err) == 0) {
+			snprintf(u->name, sizeof(u->name), "%s", h->name);
+			u->kind = h->kind;
+			r->n_done++;
+		}
+	}
+	if (err.code)
+		note_failure(r, &err);
+	free(buf);
+	free(h);
+}
+
+/* Extend each lock PCR once so that nothing can unseal until reboot. */
+static int lock_pcrs(struct tr_tpm *t, uint32_t lock)
+{
+	struct tr_error err;
+	unsigned i;
+	int ret = 0;
+
+	for (i = 0; i < TR_PCR_COUNT; i++) {
+		if (!(lock >> i & 1))
+			continue;
+		if (tr_tpm_pcr_lock(t, i, &err) < 0)
+			ret = cli_fail(&err);
+		else
+			printf("locked pcr=%u\n", i);
+	}
+	return ret;
+}
+
+static int place(const struct unsealed *u, int verify)
+{
+	struct tr_identity id;
+	struct tr_error err;
+	int ret;
+
+	if (tr_payload_decode(&u->payload, u->kind, &id, &err) < 0)
+		return cli_fail(&err);
+	if (u->kind == TR_BUNDLE_X509)
+		ret = place_x509(&id, u->name, verify, &err);
+	else
+		ret = place_psk(&id, u->name, verify, &err);
+	return ret < 0 ? cli_fail(&err) : 0;
+}
+
+/*
+ * Bundles sealed on another TPM are expected in an image shared by
+ * several machines: once one bundle unsealed they are a note, not an
+ * error. With none unsealed the first of them is the error.
+ */
+static int report_foreign(const struct unseal_run *r)
+{
+	int i;
+
+	if (!r->n_foreign)
+		return 0;
+	if (!r->n_done) {
+		fprintf(stderr, "tlsroot: %s\n", r->foreign[0]);
+		return TR_EXIT_WRONGTPM;
+	}
+	for (i = 0; i < r->n_foreign; i++)
+		fprintf(stderr, "tlsroot: note: skipped: %s\n", r->foreign[i]);
+	return 0;
+}
+
+static int unseal_all(struct tr_tpm *t, const struct unseal_args *a,
+		      const struct tr_secret *pin, struct unseal_run *r)
+{
+	int i, ret, foreign;
+
+	for (i = 0; i < a->n_paths; i++)
+		unseal_path(t, a->paths[i], pin, a->lock_pcr, r);
+	/* Lock even after failures: the next process must find it locked. */
+	ret = a->verify ? 0 : lock_pcrs(t, r->lock);
+	if (ret) {
+		fprintf(stderr, "tlsroot: the lock PCRs could not be extended; no key placed\n");
+		return ret;
+	}
+	for (i = 0; i < r->n_done; i++) {
+		ret = place(&r->done[i], a->verify);
+		if (ret && !r->first_fail)
+			r->first_fail = ret;
+	}
+	foreign = report_foreign(r);
+	if (r->first_fail)
+		return r->first_fail;
+	return foreign;
+}
+
+int cmd_unseal(int argc, char **argv)
+{
+	struct unseal_args a = { .tpm.timeout_ms = CLI_TPM_TIMEOUT_S * 1000,
+				 .lock_pcr = -1 };
+	struct tr_secret pin_buf = { 0 };
+	const struct tr_secret *pin = NULL;
+	struct unseal_run *r = NULL;
+	struct tr_tpm *t = NULL;
+	int i, ret;
+
+	optind = 1;
+	ret = unseal_parse(argc, argv, &a);
+	if (!ret)
+		ret = read_pin(&a.tpm, &pin_buf, &pin);
+	if (!ret)
+		ret = open_tpm(&a.tpm, &t);
+	if (!ret) {
+		r = calloc(1, sizeof(*r));
+		ret = r ? unseal_all(t, &a, pin, r) : TR_EXIT_FAILURE;
+	}
+	tr_tpm_close(t);
+	if (r) {
+		for (i = 0; i < r->n_done; i++)
+			tr_secret_free(&r->done[i].payload);
+		free(r);
+	}
+	tr_secret_free(&pin_buf);
+	for (i = 0; i < a.n_paths; i++)
+		free(a.owned[i]);
+	return ret < 0 ? TR_EXIT_OK : ret;
+}
