@@ -28,6 +28,7 @@ int cmd_version(int argc, char **argv);
 int cmd_seal(int argc, char **argv);     /* cli/cmd_seal.c */
 int cmd_inspect(int argc, char **argv);  /* cli/cmd_inspect.c */
 int cmd_unseal(int argc, char **argv);   /* cli/cmd_unseal.c */
+int cmd_lock(int argc, char **argv);     /* cli/cmd_lock.c */
 int cmd_cmdline(int argc, char **argv);
 int cmd_key(int argc, char **argv);      /* cli/cmd_key.c */
 int cmd_agent(int argc, char **argv);    /* cli/cmd_agent.c */

@@ -104,3 +104,21 @@ int parse_lock_pcr(const char *s, uint8_t *pcr)
 	*pcr = (uint8_t)i;
 	return 0;
 }
+
+/* Extend each lock PCR once so that nothing can unseal until reboot. */
+int lock_pcrs(struct tr_tpm *t, uint32_t lock)
+{
+	struct tr_error err;
+	unsigned i;
+	int ret = 0;
+
+	for (i = 0; i < TR_PCR_COUNT; i++) {
+		if (!(lock >> i & 1))
+			continue;
+		if (tr_tpm_pcr_lock(t, i, &err) < 0)
+			ret = cli_fail(&err);
+		else
+			printf("locked pcr=%u\n", i);
+	}
+	return ret;
+}

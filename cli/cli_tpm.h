@@ -34,6 +34,8 @@ int read_pin(const struct tpm_opts *o, struct tr_secret *pin,
 	     const struct tr_secret **out);
 /* --lock-pcr: one of TR_LOCK_PCR_MIN..MAX or "none"; an exit code if bad. */
 int parse_lock_pcr(const char *s, uint8_t *pcr);
+/* Extend each PCR in the mask once; prints "locked pcr=N" per PCR. */
+int lock_pcrs(struct tr_tpm *t, uint32_t lock);
 /* Read and parse a bundle; errors name the path. */
 int read_bundle(const char *path, uint8_t **buf, size_t *len,
 		struct tr_bundle_header *h, struct tr_error *err);

@@ -253,24 +253,6 @@ static void unseal_path(struct tr_tpm *t, const char *path,
 	free(h);
 }
 
-/* Extend each lock PCR once so that nothing can unseal until reboot. */
-static int lock_pcrs(struct tr_tpm *t, uint32_t lock)
-{
-	struct tr_error err;
-	unsigned i;
-	int ret = 0;
-
-	for (i = 0; i < TR_PCR_COUNT; i++) {
-		if (!(lock >> i & 1))
-			continue;
-		if (tr_tpm_pcr_lock(t, i, &err) < 0)
-			ret = cli_fail(&err);
-		else
-			printf("locked pcr=%u\n", i);
-	}
-	return ret;
-}
-
 static int place(const struct unsealed *u, int verify)
 {
 	struct tr_identity id;

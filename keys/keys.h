@@ -254,6 +254,14 @@ int tr_keys_remove_x509(const struct tr_keyring_target *t, const char *name,
 int tr_keys_remove_psk(const struct tr_keyring_target *t,
 		       const char *name_or_identity, struct tr_error *err);
 
+/*
+ * Invalidate every key on t that tlsroot places: x509 certificates and
+ * private keys, PSKs (key type t->psk_type) and their name keys. For
+ * the emergency path: nothing stays usable by serial. count: how many.
+ */
+int tr_keys_invalidate_all(const struct tr_keyring_target *t,
+			   unsigned *count, struct tr_error *err);
+
 enum tr_key_kind { TR_KEY_X509 = 1, TR_KEY_PSK = 2 };
 
 /* One identity as `list` shows it: never secret bytes. */

@@ -635,6 +635,42 @@ int tr_keys_list(const struct tr_keyring_target *t, tr_key_list_cb cb,
 	return 0;
 }
 
+static int placed_by_tlsroot(const struct tr_keyring_target *t,
+			     const struct key_info *k)
+{
+	if (!strcmp(k->type, "user"))
+		return !strncmp(k->desc, X509_PREFIX, strlen(X509_PREFIX)) ||
+		       !strncmp(k->desc, PSK_NAME_PREFIX, strlen(PSK_NAME_PREFIX));
+	return !strcmp(k->type, t->psk_type);
+}
+
+int tr_keys_invalidate_all(const struct tr_keyring_target *t,
+			   unsigned *count, struct tr_error *err)
+{
+	struct key_list l;
+	size_t i;
+	int ret = 0;
+
+	*count = 0;
+	if (read_ring(t, &l, err) < 0)
+		return -1;
+	for (i = 0; i < l.n; i++) {
+		if (!placed_by_tlsroot(t, &l.keys[i]))
+			continue;
+		if (keyctl_invalidate(l.keys[i].serial) < 0) {
+			tr_error_set(err, TR_EXIT_KEYRING,
+				     "cannot invalidate key %d (%s) on %s: %s",
+				     l.keys[i].serial, l.keys[i].desc, t->name,
+				     strerror(errno));
+			ret = -1;
+			continue;
+		}
+		(*count)++;
+	}
+	key_list_free(&l);
+	return ret;
+}
+
 int tr_keys_add_x509_der(const char *name, const uint8_t *cert,
 			 size_t cert_len, const uint8_t *key, size_t key_len,
 			 int32_t *cert_serial, int32_t *key_serial,

@@ -198,15 +198,56 @@ static int srk_create(struct tr_tpm *t, int persist, struct tr_error *err)
 	return 0;
 }
 
+/*
+ * The key at 0x81000001 is used only if it is the standard SRK (the TCG
+ * template, as tpm2-tools' and systemd's): a restricted decryption key
+ * exempt from dictionary-attack counting. Anything else there (a key with
+ * an auth value, a signing key) would fail every load and could count
+ * against the lockout: derive the standard SRK instead, transient, which
+ * the owner seed makes the same key at every boot.
+ */
+static int srk_is_standard(struct tr_tpm *t, int *standard,
+			   struct tr_error *err)
+{
+	TPM2B_PUBLIC *pub = NULL, tmpl;
+	const TPMT_PUBLIC *a, *b = &tmpl.publicArea;
+	TSS2_RC rc;
+
+	rc = Esys_ReadPublic(t->esys, t->srk, ESYS_TR_NONE, ESYS_TR_NONE,
+			     ESYS_TR_NONE, &pub, NULL, NULL);
+	if (rc != TSS2_RC_SUCCESS)
+		return tr_tpm_rc_error(rc, "reading the public area of 0x81000001",
+				       err), -1;
+	srk_template(&tmpl);
+	a = &pub->publicArea;
+	*standard = a->type == b->type && a->nameAlg == b->nameAlg &&
+		    a->objectAttributes == b->objectAttributes &&
+		    a->authPolicy.size == 0 &&
+		    !memcmp(&a->parameters.eccDetail, &b->parameters.eccDetail,
+			    sizeof(a->parameters.eccDetail));
+	Esys_Free(pub);
+	return 0;
+}
+
 static int srk_get(struct tr_tpm *t, int persist, struct tr_error *err)
 {
-	int found;
+	int found, standard;
 
 	if (t->srk != ESYS_TR_NONE)
 		return 0;
 	if (srk_persistent(t, &found, err) < 0)
 		return -1;
-	return found ? 0 : srk_create(t, persist, err);
+	if (!found)
+		return srk_create(t, persist, err);
+	if (srk_is_standard(t, &standard, err) < 0)
+		return -1;
+	if (standard)
+		return 0;
+	Esys_TR_Close(t->esys, &t->srk);
+	t->srk = ESYS_TR_NONE;
+	fprintf(stderr,
+		"tlsroot: note: 0x81000001 holds a key that is not the standard SRK (restricted ECC P-256 decryption key without dictionary-attack counting); using the standard SRK derived from the owner seed instead, not made persistent\n");
+	return srk_create(t, 0, err);
 }
 
 static int salted_session(struct tr_tpm *t, TPM2_SE type, ESYS_TR *session,

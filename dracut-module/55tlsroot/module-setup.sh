@@ -243,6 +243,8 @@ install() {
 	inst_hook initqueue/timeout 99 "$moddir/tlsroot-timeout.sh"
 	inst_hook pre-pivot 10 "$moddir/tlsroot-pre-pivot.sh"
 	inst_hook shutdown 90 "$moddir/tlsroot-shutdown.sh"
+	# First of the emergency hooks (die adds 01-die.sh): no key for a shell.
+	inst_hook emergency 00 "$moddir/tlsroot-emergency.sh"
 	# NVMe/TCP root: connect with TLS from the initqueue (both flows).
 	inst_simple "$moddir/tlsroot-nvme-lib.sh" /lib/tlsroot-nvme-lib.sh
 	inst_multiple -o /etc/nvme/hostnqn /etc/nvme/hostid

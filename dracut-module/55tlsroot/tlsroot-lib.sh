@@ -175,6 +175,29 @@ tlsroot_unseal() {
 	tlsroot_log "$(printf '%s' "$_tr_out" | tr '\n' ' ')"
 }
 
+# emergency: before any shell. The lock PCRs come from the image's
+# bundles themselves (the command line may not have been read yet, or be
+# what failed), the TPM from the parsed command line when there is one.
+# The TPM driver may not be loaded yet this early: load it and wait a
+# little, not the whole TPM timeout (the shell is someone's way in, and
+# also a way to repair).
+tlsroot_emergency_lock() {
+	[ -r "$TLSROOT_CONF" ] && . "$TLSROOT_CONF" 2>/dev/null
+	_tr_files=
+	for _tr_f in /etc/tlsroot/bundles/*.bundle; do
+		[ -f "$_tr_f" ] && _tr_files="$_tr_files $_tr_f"
+	done
+	# shellcheck disable=SC2086
+	modprobe -q -a $TLSROOT_TPM_MODULES 2>/dev/null
+	# shellcheck disable=SC2086
+	if _tr_out=$(tlsroot lock --tcti "${TLSROOT_TPM:-device:/dev/tpmrm0}" --tpm-timeout 5 $_tr_files 2>&1); then
+		tlsroot_log "emergency: $(printf '%s' "$_tr_out" | tr '\n' ' ')- no key is left for a shell and the bundles cannot be unsealed again in this boot"
+	else
+		tlsroot_log "emergency: $(printf '%s' "$_tr_out" | tr '\n' ' ')- WARNING: the identity may still be reachable from a shell in this boot"
+	fi
+	return 0
+}
+
 # Start the agent and wait until it listens (its control socket is bound
 # only after it has joined the handshake multicast group).
 tlsroot_start_agent() { # [--exec]

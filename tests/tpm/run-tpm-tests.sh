@@ -22,7 +22,8 @@ pcr-extended-refused flipped-byte-refused truncated-refused
 unknown-version-refused other-tpm-refused wrong-pin-refused
 missing-pin-refused right-pin-works crlf-pin-works second-unseal-refused
 locked-before-placed lock-pcr-16-refused lock-pcr-23-refused
-lock-pcr-mismatch-refused foreign-bundle-skipped no-tpm-timeout
+lock-pcr-mismatch-refused foreign-bundle-skipped emergency-lock-keys
+emergency-lock-before-unseal foreign-srk-no-lockout no-tpm-timeout
 predictive-seal-matching predictive-seal-other-values dictionary-lockout
 inspect-json no-secret-bytes-written"
 if [ "${1:-}" = --list ]; then
@@ -355,6 +356,62 @@ case_lock() {
 	expect second-unseal-refused 11 "lock PCR 15 has moved"
 }
 
+# tlsroot lock, as the initramfs's emergency hook runs it: after an
+# unseal every placed key is invalidated and the bundle cannot be
+# unsealed again; before any unseal, the lock alone keeps a shell from it.
+case_emergency() {
+	local serials s left=
+	reboot_tpm a
+	run a unseal "$work/mine.bundle"
+	serials=$(sed -n 's/.*cert_serial=\([0-9]*\) privkey_serial=\([0-9]*\).*/\1 \2/p' <<<"$out")
+	[ -n "$serials" ] || { fail emergency-lock-keys "unseal placed nothing: exit $rc: $out"; return; }
+	run a lock
+	for s in $serials; do
+		keyctl describe "$s" >/dev/null 2>&1 && left="$left $s"
+	done
+	if [ "$rc" -ne 0 ] || ! grep -q 'invalidated keys=[1-9]' <<<"$out" || [ -n "$left" ]; then
+		fail emergency-lock-keys "exit $rc, keys still there:${left:- none}: $out"
+	else
+		run a unseal --verify "$work/mine.bundle"
+		expect emergency-lock-keys 11 "lock PCR 15 has moved"
+	fi
+	reboot_tpm a
+	run a lock "$work/mine.bundle"
+	[ "$rc" -eq 0 ] && grep -q 'locked pcr=15' <<<"$out" ||
+		{ fail emergency-lock-before-unseal "lock exit $rc: $out"; return; }
+	run a unseal "$work/mine.bundle"
+	expect emergency-lock-before-unseal 11 "lock PCR 15 has moved"
+}
+
+# A key that is not the standard SRK at 0x81000001 (RSA, with an auth
+# value, counted by dictionary-attack protection): seal and unseal use
+# the standard SRK derived from the owner seed, and no failed
+# authorization is counted.
+case_foreign_srk() {
+	local T counter
+	start_tpm c || { fail foreign-srk-no-lockout "no third swtpm"; return; }
+	T=$(tcti c)
+	if ! timeout 30 tpm2_createprimary -T "$T" -C o -G rsa2048 -p foreign-secret -c "$work/foreign.ctx" >/dev/null 2>&1 ||
+		! timeout 30 tpm2_evictcontrol -T "$T" -C o -c "$work/foreign.ctx" 0x81000001 >/dev/null 2>&1; then
+		fail foreign-srk-no-lockout "cannot place a foreign key at 0x81000001"
+		return
+	fi
+	rm -f "$work/foreign.ctx"
+	# No resource manager in between: tpm2-tools left its objects loaded.
+	timeout 30 tpm2_flushcontext -T "$T" -t >/dev/null 2>&1
+	seal_x509 c oddsrk
+	[ "$rc" -eq 0 ] || { fail foreign-srk-no-lockout "seal exit $rc: $out"; return; }
+	grep -q 'not the standard SRK' <<<"$out" || { fail foreign-srk-no-lockout "seal said nothing of the key at 0x81000001: $out"; return; }
+	run c unseal --verify "$work/oddsrk.bundle"
+	[ "$rc" -eq 0 ] || { fail foreign-srk-no-lockout "unseal exit $rc: $out"; return; }
+	counter=$(timeout 30 tpm2_getcap -T "$T" properties-variable 2>/dev/null | sed -n 's/^TPM2_PT_LOCKOUT_COUNTER: *//p')
+	if [ "$counter" = 0x0 ] || [ "$counter" = 0 ]; then
+		pass foreign-srk-no-lockout "sealed and unsealed with the standard SRK, lockout counter $counter"
+	else
+		fail foreign-srk-no-lockout "lockout counter '$counter' after seal and unseal"
+	fi
+}
+
 case_no_tpm() {
 	local p start elapsed
 	p=$((20000 + RANDOM % 20000 * 2 + 1))
@@ -421,7 +478,7 @@ export TSS2_LOG=all+none
 make_identities
 start_tpm a || setup_fail "cannot start swtpm"
 for c in scan_control x509_round_trip psk_round_trip pcr_mismatch corrupt \
-	 other_tpm pin foreign lock_range lock no_tpm predictive lockout inspect \
+	 other_tpm pin foreign lock_range emergency foreign_srk lock no_tpm predictive lockout inspect \
 	 no_secret_on_disk; do
 	run_case "$c"
 done
