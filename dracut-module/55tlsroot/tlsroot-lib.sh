@@ -190,10 +190,13 @@ tlsroot_emergency_lock() {
 	# shellcheck disable=SC2086
 	modprobe -q -a $TLSROOT_TPM_MODULES 2>/dev/null
 	# shellcheck disable=SC2086
-	if _tr_out=$(tlsroot lock --tcti "${TLSROOT_TPM:-device:/dev/tpmrm0}" --tpm-timeout 5 $_tr_files 2>&1); then
-		tlsroot_log "emergency: $(printf '%s' "$_tr_out" | tr '\n' ' ')- no key is left for a shell and the bundles cannot be unsealed again in this boot"
+	_tr_out=$(tlsroot lock --tcti "${TLSROOT_TPM:-device:/dev/tpmrm0}" --tpm-timeout 5 $_tr_files 2>&1)
+	_tr_rc=$?
+	_tr_out=$(printf '%s\n' "$_tr_out" | sed 's/^tlsroot: //' | tr '\n' ' ')
+	if [ $_tr_rc -eq 0 ]; then
+		tlsroot_log "emergency: ${_tr_out% }: no key is left for a shell and the bundles cannot be unsealed again in this boot"
 	else
-		tlsroot_log "emergency: $(printf '%s' "$_tr_out" | tr '\n' ' ')- WARNING: the identity may still be reachable from a shell in this boot"
+		tlsroot_log "emergency: ${_tr_out% }: WARNING: the identity may still be reachable from a shell in this boot"
 	fi
 	return 0
 }

@@ -209,6 +209,7 @@ nr_build_images() {
 		# corrupt copy of the bundle and the rogue CA, for stopped boots.
 		mkdir -p "$merged/tlsroot-test-files"
 		cp "$TB_HERE/guest/nfsroot-hook-extend.sh" "$TB_HERE/guest/nfsroot-hook-mounted.sh" \
+			"$TB_HERE/guest/nfsroot-hook-emergency.sh" \
 			"$TB_RUN/pki/rogue-ca.pem" "$merged/tlsroot-test-files/"
 		if [ -n "$bundle" ]; then
 			cp "$bundle" "$merged/tlsroot-test-files/corrupt.bundle"
@@ -220,6 +221,7 @@ p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[-1]^=0xff; open(p,"wb").write
 		fi
 		inc+=(--include /tlsroot-test-files/nfsroot-hook-extend.sh /var/lib/dracut/hooks/cmdline/99-tlsroot-test-extend.sh
 			--include /tlsroot-test-files/nfsroot-hook-mounted.sh /var/lib/dracut/hooks/pre-pivot/99-tlsroot-test-mounted.sh
+			--include /tlsroot-test-files/nfsroot-hook-emergency.sh /var/lib/dracut/hooks/emergency/99-tlsroot-test-emergency.sh
 			--include /tlsroot-test-files/rogue-ca.pem /etc/tlsroot-test/rogue-ca.pem)
 	fi
 	if [ $rc -eq 0 ]; then
