@@ -17,7 +17,8 @@
 # Guest userlands: every scenario runs on the Debian trixie userland; one
 # with USERLANDS="trixie forky" runs on forky too (the newest dracut,
 # systemd, tlshd, nvme-cli; the same kernels), as instance NAME-KERNEL-forky;
-# "forky:k7" limits forky to the kernel k7.
+# "forky:k7" limits forky to the kernel k7 (in the default run too,
+# whatever DEFAULT_KERNELS says).
 # The userlands run one after the other, each with its own image, package
 # build, servers and provisioning (run directory $run/forky/).
 set -u
@@ -61,7 +62,8 @@ list_instances() {
 			for k in $KERNELS; do
 				case $u in *:*) [[ ",${u#*:}," == *",$k,"* ]] || continue ;; esac
 				if [ $# -eq 0 ]; then
-					[ "$DEFAULT" = yes ] && [[ " $DEFAULT_KERNELS " == *" $k "* ]] &&
+					# A userland's own kernels (forky:k7) are its default ones.
+					[ "$DEFAULT" = yes ] && { [[ " $DEFAULT_KERNELS " == *" $k "* ]] || [[ $u == *:* ]]; } &&
 						[[ " $DEFAULT_USERLANDS " == *" ${u%%:*}"[\ :]* ]] && echo "$f $k ${u%%:*}"
 					continue
 				fi

@@ -1,4 +1,4 @@
-DESC="host-only rebuild on an NVMe/TCP TLS root: the booted client installs the tlsroot package and its bundles, runs 'dracut --force --hostonly' as a kernel update would, and boots the new image with no root= and no tlsroot option on the command line: TLS root again (tls_key = unsealed PSK), rw, no PSK in the open"
+DESC="host-only rebuild on an NVMe/TCP TLS root: the booted client installs the tlsroot package and its bundles, runs 'dracut --force --hostonly' as a kernel update would, and boots the new image with no root= and no tlsroot option on the command line: TLS root again (tls_key = unsealed PSK), rw, no PSK in the open; that boot then runs nvmeroot-handoff's checks (trixie, 7.x: the handoff from a host-only image; tb.handoff=1, the k7 instance of nvmeroot-handoff is by name on trixie: suite time budget)"
 KERNELS="k7"
 TIMEOUT=2400
 . "$TB_HERE/nvmeroot.sh"
@@ -11,6 +11,6 @@ host_run() { # payload label
 		--drive="file=$x,if=virtio,format=raw" testbed.nvme=hostonly) ||
 		{ echo "FAIL first boot (install, dracut --hostonly): ${first#FAIL }"; return; }
 	nr_hostonly_boot "$vm" "$vm-again" "$2" "$x" "$first" \
-		"console=ttyS0 panic=-1 oops=panic net.ifnames=0 rd.shell=0" "--smp=4 --one-tcg-thread" \
+		"console=ttyS0 panic=-1 oops=panic net.ifnames=0 rd.shell=0 tb.handoff=1 printk.devkmsg=on" "--smp=4 --one-tcg-thread" \
 		"$TB_RUN/server-root-nvme.qcow2" "the NVMe PSK is" PSK --psk "$TB_RUN/pki/nvme-psk.txt" "$TB_HOSTNQN" "$TB_SUBNQN"
 }
