@@ -714,6 +714,18 @@ static int start_policy(struct tr_tpm *t, const struct tr_bundle_header *h,
 	return same ? 0 : explain_policy_mismatch(t, h, err);
 }
 
+/*
+ * ESAPI keeps an object's auth value (the PIN's digest) in its own memory
+ * and frees it unwiped on flush: overwrite it first (Esys_TR_SetAuth
+ * copies the whole TPM2B, so an empty one clears every byte).
+ */
+static void clear_auth(struct tr_tpm *t, ESYS_TR item)
+{
+	const TPM2B_AUTH empty = { 0 };
+
+	Esys_TR_SetAuth(t->esys, item, &empty);
+}
+
 static int set_pin(struct tr_tpm *t, ESYS_TR item,
 		   const struct tr_bundle_header *h, const struct tr_secret *pin,
 		   struct tr_error *err)
@@ -807,7 +819,9 @@ int tr_tpm_unseal(struct tr_tpm *t, const struct tr_bundle_header *h,
 	ret = tr_bundle_open(h, key, payload, err);
 out:
 	tr_wipe(key, sizeof(key));
-	if (item != ESYS_TR_NONE)
+	if (item != ESYS_TR_NONE) {
+		clear_auth(t, item);
 		Esys_FlushContext(t->esys, item);
+	}
 	return ret;
 }
