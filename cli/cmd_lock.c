@@ -63,7 +63,7 @@ static int lock_parse(int argc, char **argv, struct tpm_opts *o,
 		} else if (opt == 'h') {
 			printf("Usage: tlsroot lock [BUNDLE...] [--lock-pcr 8..15|none] [--tcti T] [--tpm-timeout S]\n"
 			       "Invalidate every key tlsroot placed and extend the lock PCRs of the\n"
-			       "BUNDLEs and --lock-pcr (15 when neither is given); see tlsroot-seal(8).\n");
+			       "BUNDLEs and --lock-pcr (15 when they name none); see tlsroot-seal(8).\n");
 			return -1;
 		} else {
 			return TR_EXIT_USAGE;
@@ -72,21 +72,25 @@ static int lock_parse(int argc, char **argv, struct tpm_opts *o,
 	return 0;
 }
 
-/* The lock PCRs the bundles ask for; exit code if one cannot be read. */
+/*
+ * The lock PCRs the bundles ask for. An unreadable bundle is reported and
+ * skipped: the others' PCRs are still locked. Returns the first failure.
+ */
 static int bundle_locks(int n, char **paths, uint32_t *mask)
 {
 	struct tr_bundle_header *h = malloc(sizeof(*h));
 	struct tr_error err;
 	uint8_t *buf;
 	size_t len;
-	int i, ret = 0;
+	int i, rc, ret = 0;
 
 	if (!h)
 		return TR_EXIT_FAILURE;
-	for (i = 0; i < n && !ret; i++) {
+	for (i = 0; i < n; i++) {
 		if (read_bundle(paths[i], &buf, &len, h, &err) < 0) {
-			ret = cli_fail(&err);
-			break;
+			rc = cli_fail(&err);
+			ret = ret ? ret : rc;
+			continue;
 		}
 		if (h->lock_pcr != TR_LOCK_PCR_NONE)
 			*mask |= 1u << h->lock_pcr;
@@ -112,7 +116,8 @@ int cmd_lock(int argc, char **argv)
 	rc_lock = bundle_locks(argc - optind, argv + optind, &mask);
 	if (pcr >= 0 && pcr != TR_LOCK_PCR_NONE)
 		mask |= 1u << pcr;
-	else if (pcr < 0 && optind == argc)
+	/* Nothing named (or no bundle readable): the default lock PCR. */
+	else if (pcr < 0 && !mask)
 		mask |= 1u << DEFAULT_LOCK_PCR;
 	/* Both steps, whatever the other did: each closes a way in. */
 	rc_keys = purge(tr_keyring_open_nfs, &nfs);
