@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli_tpm.h"
+#include "cli/pcr_policy.h"
 
 #define PSK_FILE_MAX 256
 #define DEFAULT_LOCK_PCR 15
@@ -20,8 +21,9 @@ struct seal_args {
 	const char *psk_file, *hostnqn, *subnqn;
 	int identity_version;
 	int compat;             /* --compat: libnvme <= 1.15 derivation */
-	int have_pcrs;
+	int secure_boot_only;   /* --secure-boot-only: PCR 7 alone is meant */
 	uint32_t pcrs;          /* --pcrs */
+	uint32_t mask;          /* every PCR bound, the lock PCR included */
 	uint32_t given;         /* PCRs with a --pcr value */
 	uint8_t lock_pcr;
 	uint8_t values[TR_PCR_COUNT][TR_DIGEST_LEN];
@@ -33,7 +35,8 @@ static void seal_usage(FILE *f)
 	fprintf(f,
 		"Usage: tlsroot seal NAME (--cert F --key F | --psk-file F --hostnqn H\n"
 		"                   --subnqn S [--identity-version 0|1] [--compat])\n"
-		"                   [--pcrs 7,... | --pcr N=sha256:HEX ...] [--lock-pcr 8..15|none]\n"
+		"                   (--pcrs LIST | --pcr N=sha256:HEX ... | --secure-boot-only)\n"
+		"                   [--lock-pcr 8..15|none]\n"
 		"                   [--pin-file F] [--tcti T] [--tpm-timeout S] -o BUNDLE\n"
 		"Seal an identity to this machine's TPM; see tlsroot-seal(8).\n");
 }
@@ -49,7 +52,6 @@ static int seal_pcr_option(int opt, struct seal_args *a)
 		if (tr_pcr_list_parse(optarg, &mask, &err) < 0)
 			return cli_fail(&err);
 		a->pcrs |= mask;
-		a->have_pcrs = 1;
 		return 0;
 	}
 	if (opt == OPT_PCR) {
@@ -73,6 +75,7 @@ static int seal_parse(int argc, char **argv, struct seal_args *a)
 		{ "compat", 0, NULL, OPT_COMPAT },
 		{ "pcrs", 1, NULL, OPT_PCRS }, { "pcr", 1, NULL, OPT_PCR },
 		{ "lock-pcr", 1, NULL, OPT_LOCK_PCR },
+		{ "secure-boot-only", 0, NULL, OPT_SECURE_BOOT_ONLY },
 		{ "pin-file", 1, NULL, OPT_PIN_FILE },
 		{ "tcti", 1, NULL, OPT_TCTI },
 		{ "tpm-timeout", 1, NULL, OPT_TIMEOUT },
@@ -94,6 +97,7 @@ static int seal_parse(int argc, char **argv, struct seal_args *a)
 		case OPT_SUBNQN: a->subnqn = optarg; break;
 		case 'o': a->out = optarg; break;
 		case OPT_COMPAT: a->compat = 1; break;
+		case OPT_SECURE_BOOT_ONLY: a->secure_boot_only = 1; break;
 		case OPT_IDVER:
 			if (strcmp(optarg, "0") && strcmp(optarg, "1"))
 				return cli_usage_error("--identity-version must be 0 or 1");
@@ -133,6 +137,27 @@ static int seal_check(const struct seal_args *a)
 		return cli_usage_error("a PSK identity needs --psk-file, --hostnqn and --subnqn");
 	if (!a->out)
 		return cli_usage_error("seal needs -o BUNDLE");
+	return 0;
+}
+
+/*
+ * PCR 7 alone admits every kernel, initramfs and command line that Secure
+ * Boot admits (a changed initramfs, rd.break): only on request.
+ */
+static int seal_policy(struct seal_args *a)
+{
+	a->mask = a->pcrs | a->given;
+	if (a->secure_boot_only) {
+		if (a->mask & ~(1u << 7))
+			return cli_usage_error("--secure-boot-only binds PCR 7 alone; drop it, or drop the other PCRs of --pcrs/--pcr");
+		a->mask = 1u << 7;
+	} else if (!a->mask) {
+		return cli_usage_error("seal needs a PCR policy: --pcrs LIST (for example 4,7,8 with GRUB, 4,7,12 with systemd-stub), --pcr N=sha256:HEX, or --secure-boot-only; see tlsroot-seal(8)");
+	} else if (pcr_policy_is_secure_boot_only(a->mask, a->lock_pcr)) {
+		return cli_usage_error("PCR 7 alone binds only the Secure Boot state: any kernel, initramfs or command line that Secure Boot admits (rd.break included) would unseal; add PCRs (4, 8, 12 ...) or say --secure-boot-only");
+	}
+	if (a->lock_pcr != TR_LOCK_PCR_NONE)
+		a->mask |= 1u << a->lock_pcr;
 	return 0;
 }
 
@@ -247,9 +272,7 @@ static int seal_run(struct seal_args *a, const struct tr_secret *payload,
 	int ret;
 
 	req.kind = a->cert ? TR_BUNDLE_X509 : TR_BUNDLE_PSK;
-	req.pcr_mask = (a->have_pcrs || a->given ? a->pcrs : 1u << 7) | a->given;
-	if (a->lock_pcr != TR_LOCK_PCR_NONE)
-		req.pcr_mask |= 1u << a->lock_pcr;
+	req.pcr_mask = a->mask;
 	req.pcr_values = (const uint8_t (*)[TR_DIGEST_LEN])a->values;
 	ret = open_tpm(&a->tpm, &t);
 	if (ret)
@@ -278,6 +301,8 @@ int cmd_seal(int argc, char **argv)
 		return ret < 0 ? TR_EXIT_OK : ret;
 	ret = seal_check(&a);
 	if (!ret)
+		ret = seal_policy(&a);
+	if (!ret)
 		ret = read_pin(&a.tpm, &pin_buf, &pin);
 	if (!ret)
 		ret = a.cert ? load_x509(&a, &payload) : load_psk(&a, &payload);
@@ -285,8 +310,10 @@ int cmd_seal(int argc, char **argv)
 		ret = seal_run(&a, &payload, pin);
 	tr_secret_free(&payload);
 	tr_secret_free(&pin_buf);
-	if (!ret)
+	if (!ret) {
+		pcr_policy_print(stderr, a.mask, a.lock_pcr);
 		printf("sealed %s (%s) to %s\n", a.name,
 		       a.cert ? "x509" : "psk", a.out);
+	}
 	return ret;
 }

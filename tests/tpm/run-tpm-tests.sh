@@ -25,7 +25,10 @@ locked-before-placed lock-pcr-16-refused lock-pcr-23-refused
 lock-pcr-mismatch-refused foreign-bundle-skipped emergency-lock-keys
 emergency-lock-before-unseal foreign-srk-no-lockout no-tpm-timeout
 predictive-seal-matching predictive-seal-other-values dictionary-lockout
-inspect-json no-secret-bytes-written"
+inspect-json no-secret-bytes-written no-policy-refused pcr7-alone-refused
+pcr7-and-lock-refused pcr7-predicted-alone-refused
+secure-boot-only-with-others-refused secure-boot-only-sealed
+secure-boot-only-unseals policy-coverage-printed pcr9-circularity-noted"
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' $cases
 	exit 0
@@ -172,12 +175,13 @@ EOF
 	printf '4321\n' >"$in/badpin"
 }
 
-# seal TPM NAME [args]: x509 bundle $work/NAME.bundle
+# seal TPM NAME [args]: x509 bundle $work/NAME.bundle, PCRs 4 and 7 (the
+# policy cases choose their own).
 seal_x509() {
 	local tpm=$1 name=$2
 	shift 2
 	run "$tpm" seal "$name" --cert "$in/cert.pem" --key "$in/key.pem" \
-		-o "$work/$name.bundle" "$@"
+		-o "$work/$name.bundle" --pcrs 4,7 "$@"
 	[ "$rc" -eq 0 ] || echo "seal $name failed: $out" >&2
 }
 
@@ -255,11 +259,54 @@ case_psk_round_trip() {
 	reboot_tpm a
 	run a seal nvme0 --psk-file "$in/psk.key" \
 		--hostnqn nqn.2014-08.org.nvmexpress:uuid:host1 \
-		--subnqn nqn.2026-11.test:sub1 -o "$work/nvme0.bundle"
+		--subnqn nqn.2026-11.test:sub1 --pcrs 4,7 -o "$work/nvme0.bundle"
 	[ "$rc" -eq 0 ] || { fail psk-round-trip "seal exit $rc: $out"; return; }
 	# The host kernel has no .nvme keyring or psk key type: verify only.
 	run a unseal --verify "$work/nvme0.bundle"
 	expect psk-round-trip 0 "identity=\"$want\""
+}
+
+# The PCR policy: none given, or PCR 7 alone, is refused unless
+# --secure-boot-only says it is meant; seal says what the PCRs bind.
+seal_policy() { # name [args]
+	local name=$1
+	shift
+	run a seal "$name" --cert "$in/cert.pem" --key "$in/key.pem" -o "$work/$name.bundle" "$@"
+}
+expect_no_bundle() { # case name
+	[ -e "$work/$2.bundle" ] && fail "$1" "a bundle was written anyway"
+}
+case_policy() {
+	local v7 args
+	reboot_tpm a
+	seal_policy nopolicy
+	expect no-policy-refused 2 "seal needs a PCR policy: --pcrs LIST"
+	expect_no_bundle no-policy-refused nopolicy
+	v7=$(pcr_value a 7)
+	for args in "pcr7-alone-refused --pcrs 7" "pcr7-and-lock-refused --pcrs 7,15" \
+		"pcr7-predicted-alone-refused --pcr 7=sha256:$v7"; do
+		# shellcheck disable=SC2086 # options after the case name
+		seal_policy only7 ${args#* }
+		expect "${args%% *}" 2 "PCR 7 alone binds only the Secure Boot state"
+		expect_no_bundle "${args%% *}" only7
+	done
+	seal_policy mixed --secure-boot-only --pcrs 4,7
+	expect secure-boot-only-with-others-refused 2 "--secure-boot-only binds PCR 7 alone"
+	expect_no_bundle secure-boot-only-with-others-refused mixed
+	seal_policy sbonly --secure-boot-only
+	expect secure-boot-only-sealed 0 "not bound: kernel image (PCR 4 or 11), initramfs (PCR 9 or 11), kernel command line (PCR 8, 9 or 12)"
+	grep -qF "PCR 7 (Secure Boot state and the keys that admitted the boot chain), PCR 15 (the lock" <<<"$out" ||
+		fail secure-boot-only-sealed "no coverage line for PCRs 7 and 15: $out"
+	run a unseal --verify "$work/sbonly.bundle"
+	expect secure-boot-only-unseals 0 "verified"
+	seal_policy chain --pcrs 4,7,12
+	if [ "$rc" -eq 0 ] && [ "$(grep "not bound:" <<<"$out")" = "tlsroot: not bound: initramfs (PCR 9 or 11); see tlsroot-seal(8)" ]; then
+		pass policy-coverage-printed "--pcrs 4,7,12: 'not bound: initramfs (PCR 9 or 11)' and nothing else"
+	else
+		fail policy-coverage-printed "--pcrs 4,7,12: exit $rc: $out"
+	fi
+	seal_policy initrd --pcrs 7,9
+	expect pcr9-circularity-noted 0 "a bundle inside the image it measures can never match"
 }
 
 case_pcr_mismatch() {
@@ -477,7 +524,7 @@ command -v swtpm >/dev/null || setup_fail "swtpm not installed"
 export TSS2_LOG=all+none
 make_identities
 start_tpm a || setup_fail "cannot start swtpm"
-for c in scan_control x509_round_trip psk_round_trip pcr_mismatch corrupt \
+for c in scan_control x509_round_trip psk_round_trip policy pcr_mismatch corrupt \
 	 other_tpm pin foreign lock_range emergency foreign_srk lock no_tpm predictive lockout inspect \
 	 no_secret_on_disk; do
 	run_case "$c"
