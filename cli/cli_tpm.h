@@ -25,7 +25,7 @@ struct tpm_opts {
 enum { OPT_TCTI = 256, OPT_TIMEOUT, OPT_PIN_FILE, OPT_CERT, OPT_KEY,
        OPT_PSK_FILE, OPT_HOSTNQN, OPT_SUBNQN, OPT_IDVER, OPT_COMPAT, OPT_PCRS,
        OPT_PCR, OPT_LOCK_PCR, OPT_JSON, OPT_DIR, OPT_VERIFY,
-       OPT_SECURE_BOOT_ONLY };
+       OPT_SECURE_BOOT_ONLY, OPT_REVOCABLE, OPT_REVOKE_OLDER };
 
 /* Returns 1 if opt was a TPM option, 0 if not, TR_EXIT_USAGE if bad. */
 int tpm_option(int opt, struct tpm_opts *o);

@@ -44,6 +44,9 @@ static void inspect_text(const char *path, const struct tr_bundle_header *h)
 		print_hex(h->pcr_values[i], TR_DIGEST_LEN);
 		printf("\n");
 	}
+	if (h->nv_index)
+		printf("revocation: counter 0x%08x, generation %llu\n",
+		       h->nv_index, (unsigned long long)h->generation);
 	printf("policy:   ");
 	print_hex(h->policy, TR_DIGEST_LEN);
 	printf("\nsrk:      0x%08x (%zu bytes pinned)\npayload:  %zu bytes, AES-256-GCM\n",
@@ -74,7 +77,11 @@ static void inspect_json(const struct tr_bundle_header *h)
 		printf("\"");
 		sep = ",";
 	}
-	printf("},\"policy\":\"");
+	printf("}");
+	if (h->nv_index)
+		printf(",\"revocation\":{\"nv_index\":\"0x%08x\",\"generation\":%llu}",
+		       h->nv_index, (unsigned long long)h->generation);
+	printf(",\"policy\":\"");
 	print_hex(h->policy, TR_DIGEST_LEN);
 	printf("\",\"srk_handle\":\"0x%08x\",\"payload_bytes\":%zu}\n",
 	       TR_SRK_HANDLE, h->sealed_len - TR_BUNDLE_TAG_LEN);

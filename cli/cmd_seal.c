@@ -22,6 +22,7 @@ struct seal_args {
 	int identity_version;
 	int compat;             /* --compat: libnvme <= 1.15 derivation */
 	int secure_boot_only;   /* --secure-boot-only: PCR 7 alone is meant */
+	int revocation;         /* enum tr_revocation: --revocable, --revoke-older */
 	uint32_t pcrs;          /* --pcrs */
 	uint32_t mask;          /* every PCR bound, the lock PCR included */
 	uint32_t given;         /* PCRs with a --pcr value */
@@ -36,7 +37,7 @@ static void seal_usage(FILE *f)
 		"Usage: tlsroot seal NAME (--cert F --key F | --psk-file F --hostnqn H\n"
 		"                   --subnqn S [--identity-version 0|1] [--compat])\n"
 		"                   (--pcrs LIST | --pcr N=sha256:HEX ... | --secure-boot-only)\n"
-		"                   [--lock-pcr 8..15|none]\n"
+		"                   [--lock-pcr 8..15|none] [--revocable | --revoke-older]\n"
 		"                   [--pin-file F] [--tcti T] [--tpm-timeout S] -o BUNDLE\n"
 		"Seal an identity to this machine's TPM; see tlsroot-seal(8).\n");
 }
@@ -76,6 +77,8 @@ static int seal_parse(int argc, char **argv, struct seal_args *a)
 		{ "pcrs", 1, NULL, OPT_PCRS }, { "pcr", 1, NULL, OPT_PCR },
 		{ "lock-pcr", 1, NULL, OPT_LOCK_PCR },
 		{ "secure-boot-only", 0, NULL, OPT_SECURE_BOOT_ONLY },
+		{ "revocable", 0, NULL, OPT_REVOCABLE },
+		{ "revoke-older", 0, NULL, OPT_REVOKE_OLDER },
 		{ "pin-file", 1, NULL, OPT_PIN_FILE },
 		{ "tcti", 1, NULL, OPT_TCTI },
 		{ "tpm-timeout", 1, NULL, OPT_TIMEOUT },
@@ -98,6 +101,12 @@ static int seal_parse(int argc, char **argv, struct seal_args *a)
 		case 'o': a->out = optarg; break;
 		case OPT_COMPAT: a->compat = 1; break;
 		case OPT_SECURE_BOOT_ONLY: a->secure_boot_only = 1; break;
+		/* --revoke-older implies --revocable, whatever the order. */
+		case OPT_REVOCABLE:
+			if (!a->revocation)
+				a->revocation = TR_REVOCATION_BIND;
+			break;
+		case OPT_REVOKE_OLDER: a->revocation = TR_REVOCATION_ADVANCE; break;
 		case OPT_IDVER:
 			if (strcmp(optarg, "0") && strcmp(optarg, "1"))
 				return cli_usage_error("--identity-version must be 0 or 1");
@@ -203,19 +212,49 @@ out:
 	return ret;
 }
 
-/* Write next to the target, then rename: a reader never sees half a file. */
-static int write_bundle(const char *path, const uint8_t *buf, size_t len)
-{
+/*
+ * Written next to the target, then renamed: a reader never sees half a
+ * file. The temporary file is created before the TPM is used, so that a
+ * bad -o fails before --revoke-older advances the counter.
+ */
+struct output {
+	const char *path;
 	char tmp[4096];
+	int fd;
+};
+
+static int open_output(struct output *o, const char *path)
+{
+	o->path = path;
+	o->fd = -1;
+	if (snprintf(o->tmp, sizeof(o->tmp), "%s.XXXXXX", path) >=
+	    (int)sizeof(o->tmp))
+		return cli_usage_error("output path too long");
+	o->fd = mkstemp(o->tmp);
+	if (o->fd >= 0)
+		return 0;
+	fprintf(stderr, "tlsroot: cannot write %s: %s\n", path, strerror(errno));
+	return TR_EXIT_FAILURE;
+}
+
+static void discard_output(struct output *o)
+{
+	if (o->fd < 0)
+		return;
+	close(o->fd);
+	unlink(o->tmp);
+	o->fd = -1;
+}
+
+static int write_bundle(struct output *o, const uint8_t *buf, size_t len)
+{
+	const char *path = o->path;
+	char *tmp = o->tmp;
 	size_t off = 0;
 	ssize_t n;
-	int fd;
+	int fd = o->fd;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
-		return cli_usage_error("output path too long");
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		goto fail;
+	o->fd = -1;
 	while (off < len) {
 		n = write(fd, buf + off, len - off);
 		if (n < 0 && errno == EINTR)
@@ -235,7 +274,6 @@ fail_fd:
 	close(fd);
 fail_unlink:
 	unlink(tmp);
-fail:
 	fprintf(stderr, "tlsroot: cannot write %s: %s\n", path, strerror(errno));
 	return TR_EXIT_FAILURE;
 }
@@ -262,11 +300,15 @@ static int seal_pcr_values(struct seal_args *a, struct tr_tpm *t,
 static int seal_run(struct seal_args *a, const struct tr_secret *payload,
 		    const struct tr_secret *pin)
 {
+	struct tr_seal_counter counter = { 0 };
 	struct tr_seal_request req = { .name = a->name, .pin = pin,
 				       .payload = payload,
-				       .lock_pcr = a->lock_pcr };
+				       .lock_pcr = a->lock_pcr,
+				       .revocation = a->revocation,
+				       .counter = &counter };
 	struct tr_tpm *t = NULL;
 	struct tr_error err;
+	struct output o;
 	uint8_t *bundle = NULL;
 	size_t len;
 	int ret;
@@ -274,16 +316,28 @@ static int seal_run(struct seal_args *a, const struct tr_secret *payload,
 	req.kind = a->cert ? TR_BUNDLE_X509 : TR_BUNDLE_PSK;
 	req.pcr_mask = a->mask;
 	req.pcr_values = (const uint8_t (*)[TR_DIGEST_LEN])a->values;
-	ret = open_tpm(&a->tpm, &t);
-	if (ret)
-		return ret;
-	ret = seal_pcr_values(a, t, req.pcr_mask);
+	ret = open_output(&o, a->out);
+	if (!ret)
+		ret = open_tpm(&a->tpm, &t);
+	if (!ret)
+		ret = seal_pcr_values(a, t, req.pcr_mask);
 	if (!ret && tr_tpm_seal(t, &req, &bundle, &len, &err) < 0)
 		ret = cli_fail(&err);
 	tr_tpm_close(t);
 	if (!ret)
-		ret = write_bundle(a->out, bundle, len);
+		ret = write_bundle(&o, bundle, len);
+	discard_output(&o);
 	free(bundle);
+	if (!ret && a->revocation)
+		printf("revocable: counter 0x%08x at generation %llu%s\n",
+		       counter.nv_index, (unsigned long long)counter.generation,
+		       a->revocation == TR_REVOCATION_ADVANCE ?
+			       " (older bundles revoked)" :
+		       counter.defined ? " (counter defined)" : "");
+	if (ret && a->revocation == TR_REVOCATION_ADVANCE && counter.nv_index)
+		fprintf(stderr, "tlsroot: the counter 0x%08x was advanced to generation %llu: older bundles of %s are revoked; seal again\n",
+			counter.nv_index,
+			(unsigned long long)counter.generation, a->name);
 	return ret;
 }
 

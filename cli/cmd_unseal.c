@@ -181,8 +181,12 @@ struct unseal_run {
 	int n_done;
 	struct unsealed done[MAX_BUNDLES];
 	int first_fail;            /* exit code of the first other failure */
-	int n_foreign;             /* bundles sealed on another TPM */
-	char foreign[MAX_BUNDLES][TR_ERROR_MAX];
+	int n_skipped;             /* foreign or revoked: maybe only a note */
+	struct skipped {
+		int code;          /* TR_EXIT_WRONGTPM or TR_EXIT_REVOKED */
+		char name[TR_IDENTITY_NAME_MAX + 1];
+		char msg[TR_ERROR_MAX];
+	} skipped[MAX_BUNDLES];
 };
 
 /* A lock PCR must be one nothing resets before a reboot. */
@@ -211,11 +215,17 @@ static int lock_pcr_usable(const struct tr_bundle_header *h, int expect,
 	return 0;
 }
 
-static void note_failure(struct unseal_run *r, const struct tr_error *err)
+static void note_failure(struct unseal_run *r, const struct tr_error *err,
+			 const char *name)
 {
-	if (err->code == TR_EXIT_WRONGTPM && r->n_foreign < MAX_BUNDLES) {
-		snprintf(r->foreign[r->n_foreign++], TR_ERROR_MAX, "%s",
-			 err->msg);
+	struct skipped *k = &r->skipped[r->n_skipped];
+
+	if ((err->code == TR_EXIT_WRONGTPM || err->code == TR_EXIT_REVOKED) &&
+	    r->n_skipped < MAX_BUNDLES) {
+		k->code = err->code;
+		snprintf(k->name, sizeof(k->name), "%s", name);
+		snprintf(k->msg, sizeof(k->msg), "%s", err->msg);
+		r->n_skipped++;
 		return;
 	}
 	if (!r->first_fail)
@@ -248,7 +258,7 @@ static void unseal_path(struct tr_tpm *t, const char *path,
 		}
 	}
 	if (err.code)
-		note_failure(r, &err);
+		note_failure(r, &err, h ? h->name : "");
 	free(buf);
 	free(h);
 }
@@ -268,30 +278,44 @@ static int place(const struct unsealed *u, int verify)
 	return ret < 0 ? cli_fail(&err) : 0;
 }
 
-/*
- * Bundles sealed on another TPM are expected in an image shared by
- * several machines: once one bundle unsealed they are a note, not an
- * error. With none unsealed the first of them is the error.
- */
-static int report_foreign(const struct unseal_run *r)
+static int name_unsealed(const struct unseal_run *r, const char *name)
 {
 	int i;
 
-	if (!r->n_foreign)
-		return 0;
-	if (!r->n_done) {
-		fprintf(stderr, "tlsroot: %s\n", r->foreign[0]);
-		return TR_EXIT_WRONGTPM;
-	}
-	for (i = 0; i < r->n_foreign; i++)
-		fprintf(stderr, "tlsroot: note: skipped: %s\n", r->foreign[i]);
+	for (i = 0; i < r->n_done; i++)
+		if (!strcmp(r->done[i].name, name))
+			return 1;
 	return 0;
+}
+
+/*
+ * Bundles sealed on another TPM are expected in an image shared by
+ * several machines: once one bundle unsealed they are a note, not an
+ * error. A revoked bundle left beside the one that replaced it (same
+ * name, unsealed) is a note too. Otherwise the first of them is the error.
+ */
+static int report_skipped(const struct unseal_run *r)
+{
+	const struct skipped *k;
+	int i, ret = 0;
+
+	for (i = 0; i < r->n_skipped; i++) {
+		k = &r->skipped[i];
+		if (k->code == TR_EXIT_WRONGTPM ? r->n_done > 0 :
+		    name_unsealed(r, k->name)) {
+			fprintf(stderr, "tlsroot: note: skipped: %s\n", k->msg);
+		} else if (!ret) {
+			fprintf(stderr, "tlsroot: %s\n", k->msg);
+			ret = k->code;
+		}
+	}
+	return ret;
 }
 
 static int unseal_all(struct tr_tpm *t, const struct unseal_args *a,
 		      const struct tr_secret *pin, struct unseal_run *r)
 {
-	int i, ret, foreign;
+	int i, ret, skipped;
 
 	for (i = 0; i < a->n_paths; i++)
 		unseal_path(t, a->paths[i], pin, a->lock_pcr, r);
@@ -306,10 +330,10 @@ static int unseal_all(struct tr_tpm *t, const struct unseal_args *a,
 		if (ret && !r->first_fail)
 			r->first_fail = ret;
 	}
-	foreign = report_foreign(r);
+	skipped = report_skipped(r);
 	if (r->first_fail)
 		return r->first_fail;
-	return foreign;
+	return skipped;
 }
 
 int cmd_unseal(int argc, char **argv)

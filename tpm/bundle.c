@@ -106,6 +106,20 @@ static int parse_pcrs(struct tr_wire *r, struct tr_bundle_header *h,
 	return 0;
 }
 
+/* Version 2: the revocation counter, only ever in tlsroot's range. */
+static int parse_counter(struct tr_wire *r, struct tr_bundle_header *h,
+			 struct tr_error *err)
+{
+	if (h->version == TR_BUNDLE_VERSION_PLAIN)
+		return 0;
+	if (tr_wire_u32(r, &h->nv_index) < 0 ||
+	    tr_wire_u64(r, &h->generation) < 0)
+		return corrupt(err, "revocation counter truncated");
+	if (h->nv_index < TR_COUNTER_BASE || h->nv_index > TR_COUNTER_BASE + 0xffff)
+		return corrupt(err, "revocation counter outside tlsroot's NV range");
+	return 0;
+}
+
 static int parse_name_kind(struct tr_wire *r, struct tr_bundle_header *h,
 			   struct tr_error *err)
 {
@@ -157,14 +171,15 @@ int tr_bundle_parse(const uint8_t *buf, size_t len, struct tr_bundle_header *h,
 		return corrupt(err, "not a tlsroot bundle: bad magic");
 	if (tr_wire_u16(&r, &h->version) < 0)
 		return corrupt(err, "version truncated");
-	if (h->version != TR_BUNDLE_VERSION) {
+	if (h->version < TR_BUNDLE_VERSION_PLAIN ||
+	    h->version > TR_BUNDLE_VERSION) {
 		tr_error_set(err, TR_EXIT_VERSION,
-			     "bundle has format version %u, this tlsroot reads version %u; use a matching tlsroot or reseal",
-			     h->version, TR_BUNDLE_VERSION);
+			     "bundle has format version %u, this tlsroot reads versions %u to %u; use a matching tlsroot or reseal",
+			     h->version, TR_BUNDLE_VERSION_PLAIN, TR_BUNDLE_VERSION);
 		return -1;
 	}
 	if (parse_name_kind(&r, h, err) < 0 || parse_pcrs(&r, h, err) < 0 ||
-	    parse_tpm_part(&r, h, err) < 0)
+	    parse_counter(&r, h, err) < 0 || parse_tpm_part(&r, h, err) < 0)
 		return -1;
 	if (tr_wire_bytes(&r, h->nonce, sizeof(h->nonce)) < 0 ||
 	    tr_wire_u32(&r, &payload_len) < 0)
@@ -188,7 +203,8 @@ static int write_header(struct tr_wire *w, const struct tr_bundle_header *h,
 	unsigned i;
 
 	tr_wire_put(w, bundle_magic, sizeof(bundle_magic));
-	tr_wire_put_u16(w, TR_BUNDLE_VERSION);
+	tr_wire_put_u16(w, h->nv_index ? TR_BUNDLE_VERSION :
+					 TR_BUNDLE_VERSION_PLAIN);
 	tr_wire_put_u8(w, h->kind);
 	tr_wire_put_u8(w, h->flags);
 	tr_wire_put_u8(w, (uint8_t)name_len);
@@ -199,6 +215,10 @@ static int write_header(struct tr_wire *w, const struct tr_bundle_header *h,
 	for (i = 0; i < TR_PCR_COUNT; i++)
 		if (h->pcr_mask >> i & 1)
 			tr_wire_put(w, h->pcr_values[i], TR_DIGEST_LEN);
+	if (h->nv_index) {
+		tr_wire_put_u32(w, h->nv_index);
+		tr_wire_put_u64(w, h->generation);
+	}
 	tr_wire_put_u16(w, TR_DIGEST_LEN);
 	tr_wire_put(w, h->policy, TR_DIGEST_LEN);
 	tr_wire_put_u16(w, (uint16_t)h->srk_len);

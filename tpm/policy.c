@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Policy digests computed on the host (TPM 2.0 Part 3, PolicyPCR and
- * PolicyAuthValue), so sealing needs no trial session and predictive
- * sealing needs no PCR reads. Also the PCR and PIN option parsers.
+ * Policy digests computed on the host (TPM 2.0 Part 3, PolicyPCR, PolicyNV
+ * and PolicyAuthValue), so sealing needs no trial session and predictive
+ * sealing needs no PCR reads. Also the PCR and PIN option parsers, and the
+ * revocation counter's index.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <tss2/tss2_mu.h>
+#include <zlib.h>
 
 #include "tpm/tpm.h"
 #include "tpm/tpm_private.h"
@@ -83,9 +85,38 @@ static int policy_pcr(uint8_t policy[TR_DIGEST_LEN], uint32_t mask,
 			     off + TR_DIGEST_LEN, err);
 }
 
+/*
+ * PolicyNV: args = H(operandB || offset || operation), then the index's
+ * Name. operandB is the generation, 8 bytes big-endian as the counter;
+ * offset 0; the counter must be unsigned <= it.
+ */
+static int policy_nv(uint8_t policy[TR_DIGEST_LEN],
+		     const struct tr_policy_counter *c, struct tr_error *err)
+{
+	uint8_t operand[TR_COUNTER_SIZE + 4];
+	uint8_t args[TR_DIGEST_LEN + TR_TPM_NAME_MAX];
+	int i, rc;
+
+	if (c->name_len == 0 || c->name_len > TR_TPM_NAME_MAX)
+		return hash_error(err, GNUTLS_E_INTERNAL_ERROR);
+	for (i = 0; i < TR_COUNTER_SIZE; i++)
+		operand[i] = (uint8_t)(c->generation >> (8 * (7 - i)));
+	operand[8] = 0;                         /* offset */
+	operand[9] = 0;
+	operand[10] = (uint8_t)(TPM2_EO_UNSIGNED_LE >> 8);
+	operand[11] = (uint8_t)TPM2_EO_UNSIGNED_LE;
+	rc = gnutls_hash_fast(GNUTLS_DIG_SHA256, operand, sizeof(operand),
+			      args);
+	if (rc < 0)
+		return hash_error(err, rc);
+	memcpy(args + TR_DIGEST_LEN, c->name, c->name_len);
+	return policy_update(policy, TPM2_CC_PolicyNV, args,
+			     TR_DIGEST_LEN + c->name_len, err);
+}
+
 int tr_policy_digest(uint32_t mask, const uint8_t values[][TR_DIGEST_LEN],
-		     int with_pin, uint8_t out[TR_DIGEST_LEN],
-		     struct tr_error *err)
+		     const struct tr_policy_counter *counter, int with_pin,
+		     uint8_t out[TR_DIGEST_LEN], struct tr_error *err)
 {
 	memset(out, 0, TR_DIGEST_LEN);
 	if (mask == 0 || mask >> TR_PCR_COUNT) {
@@ -95,10 +126,20 @@ int tr_policy_digest(uint32_t mask, const uint8_t values[][TR_DIGEST_LEN],
 	}
 	if (policy_pcr(out, mask, values, err) < 0)
 		return -1;
+	if (counter && policy_nv(out, counter, err) < 0)
+		return -1;
 	if (with_pin)
 		return policy_update(out, TPM2_CC_PolicyAuthValue, NULL, 0,
 				     err);
 	return 0;
+}
+
+uint32_t tr_counter_index(const char *name)
+{
+	uLong crc = crc32(0L, Z_NULL, 0);
+
+	crc = crc32(crc, (const Bytef *)name, (uInt)strlen(name));
+	return TR_COUNTER_BASE + (uint32_t)(crc & 0xffff);
 }
 
 int tr_policy_pin_auth(const struct tr_secret *pin, uint8_t out[TR_DIGEST_LEN],

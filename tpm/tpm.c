@@ -26,14 +26,6 @@
 static const char lock_measurement[] =
 	"tlsroot: identities unsealed, sealed bundles locked until reboot";
 
-struct tr_tpm {
-	TSS2_TCTI_CONTEXT *tcti;
-	ESYS_CONTEXT *esys;
-	ESYS_TR srk;             /* the TPM's SRK, ESYS_TR_NONE until needed */
-	int srk_transient;       /* created for this run only: flush it */
-	ESYS_TR session;         /* salted HMAC session, kept for all bundles */
-};
-
 static void sleep_ms(unsigned ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -113,21 +105,30 @@ void tr_tpm_close(struct tr_tpm *t)
 	free(t);
 }
 
-static int srk_persistent(struct tr_tpm *t, int *found, struct tr_error *err)
+int tr_tpm_handle_exists(struct tr_tpm *t, uint32_t handle, int *found,
+			 struct tr_error *err)
 {
 	TPMS_CAPABILITY_DATA *cap = NULL;
 	TPMI_YES_NO more;
 	TSS2_RC rc;
 
 	rc = Esys_GetCapability(t->esys, ESYS_TR_NONE, ESYS_TR_NONE,
-				ESYS_TR_NONE, TPM2_CAP_HANDLES, TR_SRK_HANDLE,
-				1, &more, &cap);
+				ESYS_TR_NONE, TPM2_CAP_HANDLES, handle, 1,
+				&more, &cap);
 	if (rc != TSS2_RC_SUCCESS)
-		return tr_tpm_rc_error(rc, "listing persistent TPM handles",
-				       err), -1;
+		return tr_tpm_rc_error(rc, "listing TPM handles", err), -1;
 	*found = cap->data.handles.count > 0 &&
-		 cap->data.handles.handle[0] == TR_SRK_HANDLE;
+		 cap->data.handles.handle[0] == handle;
 	Esys_Free(cap);
+	return 0;
+}
+
+static int srk_persistent(struct tr_tpm *t, int *found, struct tr_error *err)
+{
+	TSS2_RC rc;
+
+	if (tr_tpm_handle_exists(t, TR_SRK_HANDLE, found, err) < 0)
+		return -1;
 	if (!*found)
 		return 0;
 	rc = Esys_TR_FromTPMPublic(t->esys, TR_SRK_HANDLE, ESYS_TR_NONE,
@@ -500,8 +501,30 @@ static int seal_header(const struct tr_seal_request *req,
 			     gnutls_strerror(rc));
 		return -1;
 	}
-	return tr_policy_digest(h->pcr_mask, h->pcr_values, req->pin != NULL,
-				h->policy, err);
+	/* Refuse a bad policy before the TPM (the counter) is touched. */
+	return tr_policy_digest(h->pcr_mask, h->pcr_values, NULL,
+				req->pin != NULL, h->policy, err);
+}
+
+/* Bind a revocable bundle to its counter; the final policy digest. */
+static int seal_counter(struct tr_tpm *t, const struct tr_seal_request *req,
+			struct tr_bundle_header *h, struct tr_error *err)
+{
+	struct tr_counter c = { .tr = ESYS_TR_NONE };
+	struct tr_policy_counter pc;
+	int ret = -1;
+
+	if (!req->revocation)
+		return 0;
+	if (tr_counter_prepare(t, req, &c, err) == 0) {
+		h->nv_index = c.index;
+		h->generation = c.value;
+		ret = tr_policy_digest(h->pcr_mask, h->pcr_values,
+				       tr_counter_policy(h, &c, &pc),
+				       req->pin != NULL, h->policy, err);
+	}
+	tr_counter_close(t, &c);
+	return ret;
 }
 
 int tr_tpm_seal(struct tr_tpm *t, const struct tr_seal_request *req,
@@ -527,7 +550,7 @@ int tr_tpm_seal(struct tr_tpm *t, const struct tr_seal_request *req,
 			     gnutls_strerror(rc));
 		goto out;
 	}
-	if (srk_get(t, 1, err) < 0 ||
+	if (srk_get(t, 1, err) < 0 || seal_counter(t, req, h, err) < 0 ||
 	    create_sealed(t, key, req->pin ? auth : NULL, h, err) < 0)
 		goto out;
 	ret = tr_bundle_build(h, key, req->payload->data, req->payload->len,
@@ -632,18 +655,21 @@ static int pcr_differences(const struct tr_bundle_header *h,
 /* Say why the policy digest differs: a damaged header, the lock, or PCRs. */
 static int explain_policy_mismatch(struct tr_tpm *t,
 				   const struct tr_bundle_header *h,
+				   const struct tr_counter *c,
 				   struct tr_error *err)
 {
 	uint8_t now[TR_PCR_COUNT][TR_DIGEST_LEN], want[TR_DIGEST_LEN];
+	struct tr_policy_counter pc;
 	char list[96];
 
 	if (tr_policy_digest(h->pcr_mask, h->pcr_values,
+			     tr_counter_policy(h, c, &pc),
 			     h->flags & TR_BUNDLE_FLAG_PIN, want, err) < 0)
 		return -1;
 	if (memcmp(want, h->policy, TR_DIGEST_LEN)) {
 		tr_error_set(err, TR_EXIT_CORRUPT,
-			     "bundle %s: its policy digest does not match its PCR values: the header is damaged; restore the bundle or reseal",
-			     h->name);
+			     "bundle %s: its policy digest does not match its PCR values%s: the header is damaged; restore the bundle or reseal",
+			     h->name, h->nv_index ? " and counter generation" : "");
 		return -1;
 	}
 	if (tr_tpm_pcr_read(t, h->pcr_mask, now, err) < 0)
@@ -686,8 +712,26 @@ static int open_policy_session(struct tr_tpm *t, int pin, ESYS_TR *ps,
 	return 0;
 }
 
+/*
+ * PolicyNV: the counter, read with its own empty auth, must be unsigned
+ * <= the generation (8 bytes big-endian, as the TPM stores the counter).
+ */
+static TSS2_RC policy_nv(struct tr_tpm *t, const struct tr_bundle_header *h,
+			 const struct tr_counter *c, ESYS_TR ps)
+{
+	TPM2B_OPERAND gen = { .size = TR_COUNTER_SIZE };
+	int i;
+
+	for (i = 0; i < TR_COUNTER_SIZE; i++)
+		gen.buffer[i] = (uint8_t)(h->generation >> (8 * (7 - i)));
+	return Esys_PolicyNV(t->esys, c->tr, c->tr, ps, ESYS_TR_PASSWORD,
+			     ESYS_TR_NONE, ESYS_TR_NONE, &gen, 0,
+			     TPM2_EO_UNSIGNED_LE);
+}
+
 static int start_policy(struct tr_tpm *t, const struct tr_bundle_header *h,
-			ESYS_TR *ps, struct tr_error *err)
+			const struct tr_counter *c, ESYS_TR *ps,
+			struct tr_error *err)
 {
 	TPM2B_DIGEST empty = { 0 }, *digest = NULL;
 	TPML_PCR_SELECTION sel;
@@ -699,6 +743,12 @@ static int start_policy(struct tr_tpm *t, const struct tr_bundle_header *h,
 	tr_pcr_selection(h->pcr_mask, &sel);
 	rc = Esys_PolicyPCR(t->esys, *ps, ESYS_TR_NONE, ESYS_TR_NONE,
 			    ESYS_TR_NONE, &empty, &sel);
+	if (rc == TSS2_RC_SUCCESS && h->nv_index) {
+		rc = policy_nv(t, h, c, *ps);
+		/* The counter moved on since counter_check read it. */
+		if (tr_tpm_rc_base(rc) == TPM2_RC_POLICY)
+			return tr_counter_revoked(h, err, "a later generation");
+	}
 	if (rc == TSS2_RC_SUCCESS && pin)
 		rc = Esys_PolicyAuthValue(t->esys, *ps, ESYS_TR_NONE,
 					  ESYS_TR_NONE, ESYS_TR_NONE);
@@ -711,7 +761,7 @@ static int start_policy(struct tr_tpm *t, const struct tr_bundle_header *h,
 	       !memcmp(digest->buffer, h->policy, TR_DIGEST_LEN);
 	Esys_Free(digest);
 	/* Fail before Unseal: a mismatch then costs no lockout count. */
-	return same ? 0 : explain_policy_mismatch(t, h, err);
+	return same ? 0 : explain_policy_mismatch(t, h, c, err);
 }
 
 /*
@@ -752,8 +802,9 @@ static int set_pin(struct tr_tpm *t, ESYS_TR item,
 
 /* One policy session and Unseal; *retry when PCRs changed in between. */
 static int unseal_once(struct tr_tpm *t, const struct tr_bundle_header *h,
-		       ESYS_TR item, uint8_t key[TR_SEALED_KEY_LEN],
-		       int *retry, struct tr_error *err)
+		       const struct tr_counter *c, ESYS_TR item,
+		       uint8_t key[TR_SEALED_KEY_LEN], int *retry,
+		       struct tr_error *err)
 {
 	TPM2B_SENSITIVE_DATA *out = NULL;
 	ESYS_TR ps = ESYS_TR_NONE;
@@ -762,7 +813,7 @@ static int unseal_once(struct tr_tpm *t, const struct tr_bundle_header *h,
 	int ret = -1;
 
 	*retry = 0;
-	if (start_policy(t, h, &ps, err) < 0 ||
+	if (start_policy(t, h, c, &ps, err) < 0 ||
 	    hmac_session(t, TPMA_SESSION_ENCRYPT, err) < 0)
 		goto out;
 	rc = Esys_Unseal(t->esys, item, ps, t->session, ESYS_TR_NONE, &out);
@@ -797,6 +848,7 @@ int tr_tpm_unseal(struct tr_tpm *t, const struct tr_bundle_header *h,
 		  const struct tr_secret *pin, struct tr_secret *payload,
 		  struct tr_error *err)
 {
+	struct tr_counter c = { .tr = ESYS_TR_NONE };
 	uint8_t key[TR_SEALED_KEY_LEN];
 	ESYS_TR item = ESYS_TR_NONE;
 	int ret = -1, retry = 1, tries = 0;
@@ -804,11 +856,14 @@ int tr_tpm_unseal(struct tr_tpm *t, const struct tr_bundle_header *h,
 	memset(payload, 0, sizeof(*payload));
 	if ((h->flags & TR_BUNDLE_FLAG_PIN) && !pin)
 		return set_pin(t, ESYS_TR_NONE, h, pin, err);
-	if (srk_check(t, h, err) < 0 || load_sealed(t, h, &item, err) < 0 ||
+	/* Another TPM's bundle says so (14), not that its counter is missing. */
+	if (srk_check(t, h, err) < 0 ||
+	    (h->nv_index && tr_counter_check(t, h, &c, err) < 0) ||
+	    load_sealed(t, h, &item, err) < 0 ||
 	    set_pin(t, item, h, pin, err) < 0)
 		goto out;
 	while (retry && tries++ < PCR_CHANGED_RETRIES)
-		if (unseal_once(t, h, item, key, &retry, err) < 0 && !retry)
+		if (unseal_once(t, h, &c, item, key, &retry, err) < 0 && !retry)
 			goto out;
 	if (retry) {
 		tr_error_set(err, TR_EXIT_TPM,
@@ -823,5 +878,6 @@ out:
 		clear_auth(t, item);
 		Esys_FlushContext(t->esys, item);
 	}
+	tr_counter_close(t, &c);
 	return ret;
 }

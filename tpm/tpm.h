@@ -10,7 +10,8 @@
  * Layers, bottom up:
  *   tr_bundle_*    the file format: parse and build headers, AEAD (no TPM)
  *   tr_payload_*   what the AEAD protects: x509 or PSK identity (no TPM)
- *   tr_policy_*    PolicyPCR/PolicyAuthValue digests computed on the host
+ *   tr_policy_*    PolicyPCR/PolicyNV/PolicyAuthValue digests computed on
+ *                  the host
  *   tr_tpm_*       ESAPI: connect, SRK, seal, unseal, PCR read and extend
  */
 #ifndef TLSROOT_TPM_H
@@ -21,7 +22,9 @@
 
 #include "common/common.h"
 
-#define TR_BUNDLE_VERSION 1
+/* The newest format written; 1 without a revocation counter, 2 with one. */
+#define TR_BUNDLE_VERSION 2
+#define TR_BUNDLE_VERSION_PLAIN 1
 #define TR_BUNDLE_MAX (256 * 1024)     /* whole file */
 #define TR_BUNDLE_BLOB_MAX 1024        /* SRK, TPM2B_PUBLIC, TPM2B_PRIVATE */
 #define TR_BUNDLE_NONCE_LEN 12
@@ -37,6 +40,14 @@
 #define TR_IDENTITY_NAME_MAX 64
 #define TR_TPM_DEFAULT_TCTI "device:/dev/tpmrm0"
 #define TR_SRK_HANDLE 0x81000001u
+/*
+ * Revocation counters: one NV counter per identity name, at
+ * TR_COUNTER_BASE + (CRC-32 of the name & 0xffff), in the TCG registry's
+ * owner range 0x01800000..0x01BFFFFF.
+ */
+#define TR_COUNTER_BASE 0x01BF0000u
+#define TR_COUNTER_SIZE 8
+#define TR_TPM_NAME_MAX 68             /* TPM2B_NAME: alg id + digest */
 
 enum tr_bundle_kind { TR_BUNDLE_X509 = 1, TR_BUNDLE_PSK = 2 };
 enum tr_bundle_flags { TR_BUNDLE_FLAG_PIN = 1 };
@@ -54,6 +65,8 @@ struct tr_bundle_header {
 	uint32_t pcr_mask;             /* bit n: PCR n */
 	uint8_t lock_pcr;              /* 0..23 or TR_LOCK_PCR_NONE */
 	uint8_t pcr_values[TR_PCR_COUNT][TR_DIGEST_LEN]; /* for bits in mask */
+	uint32_t nv_index;             /* version 2: revocation counter */
+	uint64_t generation;           /* version 2: its value when sealed */
 	uint8_t policy[TR_DIGEST_LEN];
 	uint8_t srk[TR_BUNDLE_BLOB_MAX];   /* Esys_TR_Serialize of the SRK */
 	size_t srk_len;
@@ -69,8 +82,8 @@ struct tr_bundle_header {
 
 /*
  * Parse a whole bundle file. Truncation, bad lengths, trailing bytes or a
- * bad magic give TR_EXIT_CORRUPT; a version other than TR_BUNDLE_VERSION
- * gives TR_EXIT_VERSION. Only the header is checked: the payload is
+ * bad magic give TR_EXIT_CORRUPT; a version other than 1 or 2 gives
+ * TR_EXIT_VERSION. Only the header is checked: the payload is
  * authenticated by tr_bundle_open().
  */
 int tr_bundle_parse(const uint8_t *buf, size_t len, struct tr_bundle_header *h,
@@ -79,7 +92,8 @@ int tr_bundle_parse(const uint8_t *buf, size_t len, struct tr_bundle_header *h,
 /*
  * Encrypt payload under key (the 32 bytes the TPM seals) and write the
  * whole bundle: h's header fields (nonce included) then ciphertext and tag.
- * *out is malloc'd.
+ * The version written is 2 when h->nv_index is set, else 1 (h->version is
+ * ignored). *out is malloc'd.
  */
 int tr_bundle_build(const struct tr_bundle_header *h,
 		    const uint8_t key[TR_SEALED_KEY_LEN],
@@ -130,13 +144,25 @@ int tr_payload_psk(const uint8_t *psk, size_t psk_len, int hmac,
 int tr_payload_decode(const struct tr_secret *payload, int kind,
 		      struct tr_identity *id, struct tr_error *err);
 
+/* A revocation counter as PolicyNV sees it. */
+struct tr_policy_counter {
+	const uint8_t *name;           /* the NV index's Name: alg || digest */
+	size_t name_len;
+	uint64_t generation;           /* operandB: the counter must be <= it */
+};
+
 /*
  * Host-side policy digests (no trial sessions). values holds the expected
  * SHA-256 PCR values indexed by PCR number; only the bits in mask are read.
+ * The policy is PolicyPCR, then PolicyNV when counter is not NULL, then
+ * PolicyAuthValue with a PIN.
  */
 int tr_policy_digest(uint32_t mask, const uint8_t values[][TR_DIGEST_LEN],
-		     int with_pin, uint8_t out[TR_DIGEST_LEN],
-		     struct tr_error *err);
+		     const struct tr_policy_counter *counter, int with_pin,
+		     uint8_t out[TR_DIGEST_LEN], struct tr_error *err);
+
+/* The revocation counter's NV index for an identity name. */
+uint32_t tr_counter_index(const char *name);
 
 /*
  * The TPM authValue for a PIN: SHA-256 of the PIN bytes without one
@@ -176,6 +202,19 @@ int tr_tpm_pcr_read(struct tr_tpm *t, uint32_t mask,
 /* Extend a PCR's SHA-256 bank with tlsroot's lock measurement. */
 int tr_tpm_pcr_lock(struct tr_tpm *t, unsigned pcr, struct tr_error *err);
 
+enum tr_revocation {
+	TR_REVOCATION_NONE = 0,        /* version 1 bundle */
+	TR_REVOCATION_BIND,            /* --revocable: the counter as it is */
+	TR_REVOCATION_ADVANCE,         /* --revoke-older: increment it first */
+};
+
+/* What tr_tpm_seal bound a revocable bundle to. */
+struct tr_seal_counter {
+	uint32_t nv_index;
+	uint64_t generation;
+	int defined;                   /* the counter was defined just now */
+};
+
 struct tr_seal_request {
 	const char *name;
 	int kind;
@@ -184,17 +223,23 @@ struct tr_seal_request {
 	const uint8_t (*pcr_values)[TR_DIGEST_LEN]; /* [TR_PCR_COUNT] */
 	const struct tr_secret *pin;   /* NULL: no PIN */
 	const struct tr_secret *payload;
+	int revocation;                /* enum tr_revocation */
+	struct tr_seal_counter *counter; /* filled when revocation is set */
 };
 
 /*
- * Seal: ensure the SRK, create the sealed key under a salted session, and
- * return the whole bundle (malloc'd).
+ * Seal: ensure the SRK (and for a revocable bundle the identity's counter,
+ * defined and advanced with the owner hierarchy's empty auth), create the
+ * sealed key under a salted session, and return the whole bundle
+ * (malloc'd).
  */
 int tr_tpm_seal(struct tr_tpm *t, const struct tr_seal_request *req,
 		uint8_t **bundle, size_t *bundle_len, struct tr_error *err);
 
 /*
- * Unseal a parsed bundle: check the SRK name, load, satisfy the policy
+ * Unseal a parsed bundle: check the SRK name and, for version 2, that the
+ * revocation counter is still at the bundle's generation
+ * (TR_EXIT_REVOKED otherwise), load, satisfy the policy
  * (pin may be NULL when the bundle needs none), unseal the key under a
  * salted encrypting session and decrypt the payload into locked memory.
  */

@@ -50,6 +50,16 @@ int tr_wire_u32(struct tr_wire *r, uint32_t *v)
 	return 0;
 }
 
+int tr_wire_u64(struct tr_wire *r, uint64_t *v)
+{
+	uint32_t lo, hi;
+
+	if (tr_wire_u32(r, &lo) < 0 || tr_wire_u32(r, &hi) < 0)
+		return -1;
+	*v = (uint64_t)hi << 32 | lo;
+	return 0;
+}
+
 void tr_wire_put(struct tr_wire *w, const void *src, size_t n)
 {
 	if (w->overflow || w->off > w->len || n > w->len - w->off) {
@@ -79,4 +89,10 @@ void tr_wire_put_u32(struct tr_wire *w, uint32_t v)
 			 (uint8_t)(v >> 24) };
 
 	tr_wire_put(w, b, sizeof(b));
+}
+
+void tr_wire_put_u64(struct tr_wire *w, uint64_t v)
+{
+	tr_wire_put_u32(w, (uint32_t)v);
+	tr_wire_put_u32(w, (uint32_t)(v >> 32));
 }

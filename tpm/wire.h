@@ -24,10 +24,12 @@ int tr_wire_skip(struct tr_wire *r, const uint8_t **at, size_t n);
 int tr_wire_u8(struct tr_wire *r, uint8_t *v);
 int tr_wire_u16(struct tr_wire *r, uint16_t *v);
 int tr_wire_u32(struct tr_wire *r, uint32_t *v);
+int tr_wire_u64(struct tr_wire *r, uint64_t *v);
 
 void tr_wire_put(struct tr_wire *w, const void *src, size_t n);
 void tr_wire_put_u8(struct tr_wire *w, uint8_t v);
 void tr_wire_put_u16(struct tr_wire *w, uint16_t v);
 void tr_wire_put_u32(struct tr_wire *w, uint32_t v);
+void tr_wire_put_u64(struct tr_wire *w, uint64_t v);
 
 #endif

@@ -28,7 +28,11 @@ predictive-seal-matching predictive-seal-other-values dictionary-lockout
 inspect-json no-secret-bytes-written no-policy-refused pcr7-alone-refused
 pcr7-and-lock-refused pcr7-predicted-alone-refused
 secure-boot-only-with-others-refused secure-boot-only-sealed
-secure-boot-only-unseals policy-coverage-printed pcr9-circularity-noted"
+secure-boot-only-unseals policy-coverage-printed pcr9-circularity-noted
+revocable-unseals revoke-older-refuses-old revoke-older-new-unseals
+revocable-same-generation-unseals revoked-beside-replacement-noted
+revoked-without-replacement-refused inspect-shows-generation
+revocation-owner-password-refused counter-gone-refused"
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' $cases
 	exit 0
@@ -139,14 +143,21 @@ pcr_value() { # tpm pcr -> hex
 		>/dev/null 2>&1 && od -An -tx1 -v "$work/pcr.bin" | tr -d ' \n'
 }
 
-expect() { # case status message-substring
-	if [ "$rc" -ne "$2" ]; then
-		fail "$1" "exit $rc, expected $2: $out"
-	elif [ -n "$3" ] && ! grep -qF -- "$3" <<<"$out"; then
-		fail "$1" "message lacks '$3': $out"
-	else
-		pass "$1" "exit $rc${3:+, '$3'}"
+expect() { # case status message-substring...
+	local c=$1 st=$2 m
+	shift 2
+	if [ "$rc" -ne "$st" ]; then
+		fail "$c" "exit $rc, expected $st: $out"
+		return
 	fi
+	for m in "$@"; do
+		if [ -n "$m" ] && ! grep -qF -- "$m" <<<"$out"; then
+			fail "$c" "message lacks '$m': $out"
+			return
+		fi
+	done
+	m=$(printf "'%s', " "$@")
+	pass "$c" "exit $rc${1:+, ${m%, }}"
 }
 
 make_identities() {
@@ -327,10 +338,10 @@ case_corrupt() {
 	head -c 200 "$work/flip.bundle" >"$work/trunc.bundle"
 	run a unseal --verify "$work/trunc.bundle"
 	expect truncated-refused 15 "truncated"
-	cp "$work/flip.bundle" "$work/v2.bundle"
-	printf '\x02' | dd of="$work/v2.bundle" bs=1 seek=8 conv=notrunc status=none
-	run a unseal --verify "$work/v2.bundle"
-	expect unknown-version-refused 16 "version 2"
+	cp "$work/flip.bundle" "$work/v3.bundle"
+	printf '\x03' | dd of="$work/v3.bundle" bs=1 seek=8 conv=notrunc status=none
+	run a unseal --verify "$work/v3.bundle"
+	expect unknown-version-refused 16 "version 3"
 }
 
 case_other_tpm() {
@@ -517,6 +528,66 @@ case_inspect() {
 	expect inspect-json 0 '"name":"web","kind":"x509","pin":false'
 }
 
+# Revocation: --revocable binds a bundle to its identity's NV counter,
+# --revoke-older advances the counter first; older bundles then fail (18).
+case_revocation() {
+	local T idx gen sealed
+	reboot_tpm a
+	T=$(tcti a)
+	seal_x509 a rev --revocable -o "$work/rev1.bundle"
+	idx=$(sed -n 's/^revocable: counter \(0x[0-9a-f]*\) at generation.*/\1/p' <<<"$out")
+	gen=$(sed -n 's/^revocable: counter 0x[0-9a-f]* at generation \([0-9]*\).*/\1/p' <<<"$out")
+	run a unseal --verify "$work/rev1.bundle"
+	expect revocable-unseals 0 "name=rev kind=x509 verified"
+	seal_x509 a rev --revoke-older -o "$work/rev2.bundle"
+	sealed=$out
+	run a unseal --verify "$work/rev1.bundle"
+	expect revoke-older-refuses-old 18 "bundle rev was revoked: sealed at generation $gen, this TPM's counter $idx is at $((gen + 1)); use the newer bundle"
+	run a unseal --verify "$work/rev2.bundle"
+	out="$sealed"$'\n'"$out"
+	expect revoke-older-new-unseals 0 "revocable: counter $idx at generation $((gen + 1)) (older bundles revoked)" \
+		"name=rev kind=x509 verified"
+	# Another bundle after the rotation binds the same generation.
+	seal_x509 a rev --revocable --pin-file "$in/pin" -o "$work/rev3.bundle"
+	run a unseal --verify "$work/rev3.bundle" --pin-file "$in/pin"
+	expect revocable-same-generation-unseals 0 "name=rev kind=x509 verified"
+	# The revoked bundle left in the image beside its replacement: a note.
+	run a unseal --verify "$work/rev1.bundle" "$work/rev2.bundle"
+	expect revoked-beside-replacement-noted 0 "name=rev kind=x509 verified" \
+		"note: skipped: bundle rev was revoked: sealed at generation $gen"
+	# Beside another identity only: that one does not replace it.
+	run a unseal --verify "$work/rev1.bundle" "$work/web.bundle"
+	expect revoked-without-replacement-refused 18 "tlsroot: bundle rev was revoked: sealed at generation $gen"
+	tlsroot inspect --json "$work/web.bundle"
+	if [ "$rc" -ne 0 ] || grep -qF revocation <<<"$out" || ! grep -qF '"version":1,' <<<"$out"; then
+		fail inspect-shows-generation "a version-1 bundle: exit $rc: $out"
+	else
+		tlsroot inspect "$work/rev2.bundle"
+		sealed=$out
+		tlsroot inspect --json "$work/rev2.bundle"
+		out="$sealed"$'\n'"$out"
+		expect inspect-shows-generation 0 "revocation: counter $idx, generation $((gen + 1))" \
+			"{\"version\":2," "\"revocation\":{\"nv_index\":\"$idx\",\"generation\":$((gen + 1))}"
+	fi
+	# An owner password: the counter can be neither defined nor advanced.
+	if timeout 30 tpm2_changeauth -T "$T" -c o ownerpass >/dev/null 2>&1; then
+		seal_x509 a rev --revoke-older -o "$work/rev4.bundle" 2>/dev/null
+		expect revocation-owner-password-refused 17 "the TPM's owner hierarchy has a password; tlsroot cannot define or advance the revocation counter"
+		expect_no_bundle revocation-owner-password-refused rev4
+		timeout 30 tpm2_changeauth -T "$T" -c o -p ownerpass >/dev/null 2>&1 ||
+			fail revocation-owner-password-refused "cannot clear the owner password again"
+	else
+		fail revocation-owner-password-refused "cannot set an owner password"
+	fi
+	# The counter gone (undefined; as after a TPM clear): refused.
+	if timeout 30 tpm2_nvundefine -T "$T" -C o "$idx" >/dev/null 2>&1; then
+		run a unseal --verify "$work/rev2.bundle"
+		expect counter-gone-refused 18 "its revocation counter $idx is not on this TPM (TPM cleared?); seal the identity again"
+	else
+		fail counter-gone-refused "tpm2_nvundefine $idx failed"
+	fi
+}
+
 setup_fail() { echo "TPM FAIL setup: $1"; exit 1; }
 command -v swtpm >/dev/null || setup_fail "swtpm not installed"
 [ -x "$bin" ] || setup_fail "no $bin; run make first"
@@ -526,7 +597,7 @@ make_identities
 start_tpm a || setup_fail "cannot start swtpm"
 for c in scan_control x509_round_trip psk_round_trip policy pcr_mismatch corrupt \
 	 other_tpm pin foreign lock_range emergency foreign_srk lock no_tpm predictive lockout inspect \
-	 no_secret_on_disk; do
+	 revocation no_secret_on_disk; do
 	run_case "$c"
 done
 exit $failed

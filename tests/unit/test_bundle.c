@@ -44,19 +44,28 @@ static void fill_header(struct tr_bundle_header *h)
 	memset(h->nonce, 0x11, sizeof(h->nonce));
 }
 
-static uint8_t *build(size_t *len)
+/* A version-1 bundle, or version 2 with a revocation counter. */
+static uint8_t *build_counter(size_t *len, uint32_t nv_index,
+			      uint64_t generation)
 {
 	struct tr_bundle_header *h = malloc(sizeof(*h));
 	struct tr_error err;
 	uint8_t *buf;
 
 	fill_header(h);
+	h->nv_index = nv_index;
+	h->generation = generation;
 	assert_int_equal(tr_bundle_build(h, test_key,
 					 (const uint8_t *)test_payload,
 					 sizeof(test_payload), &buf, len, &err),
 			 0);
 	free(h);
 	return buf;
+}
+
+static uint8_t *build(size_t *len)
+{
+	return build_counter(len, 0, 0);
 }
 
 static int parse(const uint8_t *buf, size_t len, struct tr_error *err)
@@ -77,7 +86,8 @@ static void test_round_trip(void **state)
 	uint8_t *buf = build(&len);
 
 	assert_int_equal(tr_bundle_parse(buf, len, h, &err), 0);
-	assert_int_equal(h->version, TR_BUNDLE_VERSION);
+	assert_int_equal(h->version, 1);
+	assert_int_equal(h->nv_index, 0);
 	assert_int_equal(h->kind, TR_BUNDLE_X509);
 	assert_int_equal(h->flags, TR_BUNDLE_FLAG_PIN);
 	assert_string_equal(h->name, "web-1");
@@ -181,14 +191,69 @@ static void test_unknown_version(void **state)
 	size_t len;
 	uint8_t *buf = build(&len);
 
-	buf[8] = 2;
+	buf[8] = 3;
 	assert_int_equal(parse(buf, len, &err), -1);
 	assert_int_equal(err.code, TR_EXIT_VERSION);
-	assert_non_null(strstr(err.msg, "version 2"));
+	assert_non_null(strstr(err.msg, "version 3"));
+	buf[8] = 0;
+	assert_int_equal(parse(buf, len, &err), -1);
+	assert_int_equal(err.code, TR_EXIT_VERSION);
+	buf[8] = 3;
 	/* the version decides even when the rest is cut off */
 	assert_int_equal(parse(buf, 10, &err), -1);
 	assert_int_equal(err.code, TR_EXIT_VERSION);
 	free(buf);
+}
+
+/* Version 2: the counter's index and generation, in the AAD. */
+static void test_counter_round_trip(void **state)
+{
+	/* magic, version, kind, flags, name "web-1", PCR bank, mask, lock,
+	 * 2 PCR values, NV index */
+	static const size_t generation = 8 + 2 + 3 + 5 + 2 + 4 + 1 + 64 + 4;
+	struct tr_bundle_header *h = malloc(sizeof(*h));
+	struct tr_secret payload;
+	struct tr_error err;
+	size_t len, len1, cut;
+	uint8_t *buf1 = build(&len1);
+	uint8_t *buf = build_counter(&len, TR_COUNTER_BASE + 0x1234,
+				     0x0102030405060708ull);
+
+	assert_int_equal(len, len1 + 12);
+	assert_int_equal(tr_bundle_parse(buf, len, h, &err), 0);
+	assert_int_equal(h->version, 2);
+	assert_int_equal(h->nv_index, TR_COUNTER_BASE + 0x1234);
+	assert_true(h->generation == 0x0102030405060708ull);
+	assert_int_equal(tr_bundle_open(h, test_key, &payload, &err), 0);
+	tr_secret_free(&payload);
+	for (cut = 0; cut < len; cut++) {
+		assert_int_equal(parse(buf, cut, &err), -1);
+		assert_int_equal(err.code, TR_EXIT_CORRUPT);
+	}
+	free(h);
+	/* the generation is associated data: a changed one fails to open */
+	buf[generation] ^= 0x01;
+	expect_open_fails(buf, len, test_key);
+	free(buf);
+	free(buf1);
+}
+
+/* A counter outside tlsroot's range, or a version-2 file without one. */
+static void test_counter_fields_checked(void **state)
+{
+	struct tr_error err;
+	size_t len, len1;
+	uint8_t *buf = build_counter(&len, TR_COUNTER_BASE + 0x10000, 1);
+	uint8_t *buf1 = build(&len1);
+
+	assert_int_equal(parse(buf, len, &err), -1);
+	assert_int_equal(err.code, TR_EXIT_CORRUPT);
+	assert_non_null(strstr(err.msg, "NV range"));
+	buf1[8] = 2;
+	assert_int_equal(parse(buf1, len1, &err), -1);
+	assert_int_equal(err.code, TR_EXIT_CORRUPT);
+	free(buf);
+	free(buf1);
 }
 
 static void test_bad_magic(void **state)
@@ -254,6 +319,8 @@ int main(void)
 		cmocka_unit_test(test_every_truncation_is_corrupt),
 		cmocka_unit_test(test_trailing_bytes_are_corrupt),
 		cmocka_unit_test(test_unknown_version),
+		cmocka_unit_test(test_counter_round_trip),
+		cmocka_unit_test(test_counter_fields_checked),
 		cmocka_unit_test(test_bad_magic),
 		cmocka_unit_test(test_bad_fields_are_corrupt),
 		cmocka_unit_test(test_identity_names),
