@@ -33,7 +33,7 @@ pr_disk_arg() { echo "tb.pressure.disk=$(stat -c %s "$1")"; }
 
 # pr_after_root VERDICT VM TRANSPORT: the verdict line of a root boot that
 # went on to the pressure round (handoff scenarios on 6.12), with the
-# shutdown check added.
+# shutdown check added (the boot needs nr_boot's --orderly-poweroff).
 pr_after_root() {
 	local sd
 	case $1 in PASS*) ;; *) echo "$1"; return ;; esac
@@ -92,9 +92,10 @@ pr_field() { # line name
 # pr_run VM LABEL TRANSPORT MODE: one boot; prints "PASS|FAIL reason".
 # MODE agent: the agent's round; both: then the baseline's round (stock
 # tlshd, agent frozen) and the rescue, in the same boot.
-# Options: nr_boot's (--timeout=800 unless given).
+# Options: nr_boot's (--timeout=800 unless given); the shutdown is
+# checked, so the guest powers off by itself (--orderly-poweroff).
 pr_run() { # vm label transport mode [option...]
-	local vm=$1 label=$2 transport=$3 mode=$4 d log rc line res sd base rescue disk opts=(--timeout=800)
+	local vm=$1 label=$2 transport=$3 mode=$4 d log rc line res sd base rescue disk opts=(--timeout=800 --orderly-poweroff)
 	shift 4
 	opts+=("$@")
 	d=$(nr_dir "$label")

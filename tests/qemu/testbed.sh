@@ -241,12 +241,19 @@ tb_wait_marker() {
 	return 1
 }
 
-# tb_wait_exit NAME SECONDS: wait for the VM to power off; kill it after.
+# tb_wait_exit NAME SECONDS [STOP-PATTERN]: wait for the VM to power off;
+# kill it after SECONDS (status 1). With STOP-PATTERN (grep -E), stop the
+# VM as soon as its console shows a line matching it (status 0).
 tb_wait_exit() {
-	local pid deadline
+	local pid deadline log
 	pid=$(tb_vm_pid "$1")
+	log=$(tb_vm_log "$1")
 	deadline=$(( $(date +%s) + $2 ))
 	while kill -0 "$pid" 2>/dev/null; do
+		if [ -n "${3:-}" ] && grep -aqE "$3" "$log" 2>/dev/null; then
+			tb_stop_vm "$1"
+			return 0
+		fi
 		if [ "$(date +%s)" -ge "$deadline" ]; then
 			tb_stop_vm "$1"
 			return 1
@@ -255,6 +262,12 @@ tb_wait_exit() {
 	done
 	return 0
 }
+
+# The kernel-log line of a verdict that asked for power-off, written
+# after the verdict's sync (verdict-lib.sh): the guest has nothing left to
+# say. Its orderly shutdown (15-25 s of TCG on an NFS root) is waited for
+# only where a scenario checks it (nr_boot --orderly-poweroff).
+TB_POWEROFF_REQUESTED='^\[ *[0-9.]*\] tlsroot-test: poweroff requested'
 
 tb_stop_vm() {
 	local pid

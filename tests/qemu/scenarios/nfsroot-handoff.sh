@@ -29,7 +29,7 @@ host_run() { # payload label
 		disk=$(pr_disk "$(nr_dir "$2")" "$(nr_dir "$2")/initrd-systemd.img") ||
 			{ echo "FAIL setup: the host disk for the client (tlsroot-pressure, initrd)"; return; }
 		extra="$extra tb.pressure=agent $(pr_disk_arg "$disk")"
-		opts=(--timeout=800 --mem=768 "$(pr_drive "$disk")")
+		opts=(--timeout=800 --mem=768 --orderly-poweroff "$(pr_drive "$disk")")
 	fi
 	# shellcheck disable=SC2086
 	verdict=$(nr_expect_root "$vm" "$2" systemd mtls "${opts[@]}" $extra)

@@ -20,7 +20,7 @@ host_run() { # payload label
 		disk=$(pr_disk "$(nr_dir "$2")" "") ||
 			{ echo "FAIL setup: the host disk for the client (tlsroot-pressure)"; return; }
 		extra="$extra tb.pressure=agent $(pr_disk_arg "$disk")"
-		opts+=(--timeout=900 --mem=768 "$(pr_drive "$disk")")
+		opts+=(--timeout=900 --mem=768 --orderly-poweroff "$(pr_drive "$disk")")
 	fi
 	# shellcheck disable=SC2086
 	verdict=$(nvr_expect_root "$vm" "$2" systemd "${opts[@]}" $extra)

@@ -34,11 +34,18 @@ fi
 t1=$(date +%s)
 img=$(ls -t /boot/initrd.img-"$kver" /boot/initramfs-"$kver".img 2>/dev/null | head -n1)
 [ -n "$img" ] || fail "dracut wrote no /boot/initrd.img-$kver: $(tail -n3 $in/dracut.log | tr '\n' ' ')"
-mods=$(lsinitrd --mod "$img" 2>/dev/null)
+# Unpacked once: each lsinitrd call decompresses the whole image again
+# (its listing alone took over a minute under TCG).
+unpacked=$in/unpacked
+mkdir -p $unpacked
+(cd $unpacked && lsinitrd --unpack "$img" >/dev/null 2>&1) || fail "lsinitrd --unpack $img failed"
+mods=$(cat $unpacked/usr/lib/dracut/modules.txt 2>/dev/null)
+[ -n "$mods" ] || fail "the host-only image $img has no usr/lib/dracut/modules.txt: not a dracut image?"
 grep -qx tlsroot <<<"$mods" || fail "the host-only image $img lacks the tlsroot module: $(echo "$mods" | tr '\n' ' ')"
-saved=$(for f in $(lsinitrd "$img" 2>/dev/null | awk '$NF ~ /^etc\/cmdline\.d\/.*\.conf$/ { print $NF }'); do
-	echo "$f: $(lsinitrd -f "$f" "$img" | tr '\n' ' ')"
+saved=$(cd $unpacked && for f in etc/cmdline.d/*.conf; do
+	[ -f "$f" ] && echo "$f: $(tr '\n' ' ' <"$f")"
 done)
+rm -rf $unpacked
 echo "TLSROOT-HOSTONLY-CMDLINE: $(echo "$saved" | tr '\n' ';')"
 grep -q '^etc/cmdline.d/55tlsroot.conf: .*rd\.tlsroot\.' <<<"$saved" ||
 	fail "the host-only image saved no tlsroot options (etc/cmdline.d: $(echo "$saved" | tr '\n' ';'))"
