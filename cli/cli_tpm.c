@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "cli/cli_tpm.h"
+#include "cli/pin_prompt.h"
 
 /* tpm2-tss logs to stderr by default; our one-line errors say it better. */
 static void quiet_tss(void)
@@ -55,14 +58,21 @@ int open_tpm(const struct tpm_opts *o, struct tr_tpm **t)
 }
 
 int read_pin(const struct tpm_opts *o, struct tr_secret *pin,
-		    const struct tr_secret **out)
+	     const struct tr_secret **out, int new_pin)
 {
 	struct tr_error err;
+	int ret;
 
 	*out = NULL;
 	if (!o->pin_file)
 		return 0;
-	if (tr_read_secret(o->pin_file, CLI_PIN_FILE_MAX, pin, &err) < 0)
+	/* '-' at a terminal: a person types it, without echo. */
+	if (!strcmp(o->pin_file, "-") && isatty(STDIN_FILENO))
+		ret = new_pin ? pin_prompt_new("New PIN:", pin, &err)
+			      : pin_prompt("PIN:", pin, &err);
+	else
+		ret = tr_read_secret(o->pin_file, CLI_PIN_FILE_MAX, pin, &err);
+	if (ret < 0)
 		return cli_fail(&err);
 	*out = pin;
 	return 0;

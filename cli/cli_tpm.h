@@ -24,15 +24,19 @@ struct tpm_opts {
 
 enum { OPT_TCTI = 256, OPT_TIMEOUT, OPT_PIN_FILE, OPT_CERT, OPT_KEY,
        OPT_PSK_FILE, OPT_HOSTNQN, OPT_SUBNQN, OPT_IDVER, OPT_COMPAT, OPT_PCRS,
-       OPT_PCR, OPT_LOCK_PCR, OPT_JSON, OPT_DIR, OPT_VERIFY,
+       OPT_PCR, OPT_LOCK_PCR, OPT_JSON, OPT_DIR, OPT_VERIFY, OPT_ASK_PIN,
+       OPT_PIN_TRIES,
        OPT_SECURE_BOOT_ONLY, OPT_REVOCABLE, OPT_REVOKE_OLDER };
 
 /* Returns 1 if opt was a TPM option, 0 if not, TR_EXIT_USAGE if bad. */
 int tpm_option(int opt, struct tpm_opts *o);
 int open_tpm(const struct tpm_opts *o, struct tr_tpm **t);
-/* *out is pin or NULL (no --pin-file); an exit code on failure. */
+/*
+ * *out is pin or NULL (no --pin-file); an exit code on failure. With
+ * --pin-file - at a terminal the PIN is asked for, twice for a new_pin.
+ */
 int read_pin(const struct tpm_opts *o, struct tr_secret *pin,
-	     const struct tr_secret **out);
+	     const struct tr_secret **out, int new_pin);
 /* --lock-pcr: one of TR_LOCK_PCR_MIN..MAX or "none"; an exit code if bad. */
 int parse_lock_pcr(const char *s, uint8_t *pcr);
 /* Extend each PCR in the mask once; prints "locked pcr=N" per PCR. */

@@ -357,7 +357,7 @@ int cmd_seal(int argc, char **argv)
 	if (!ret)
 		ret = seal_policy(&a);
 	if (!ret)
-		ret = read_pin(&a.tpm, &pin_buf, &pin);
+		ret = read_pin(&a.tpm, &pin_buf, &pin, 1);
 	if (!ret)
 		ret = a.cert ? load_x509(&a, &payload) : load_psk(&a, &payload);
 	if (!ret)

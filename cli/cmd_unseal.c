@@ -8,13 +8,17 @@
 #include <string.h>
 
 #include "cli/cli_tpm.h"
+#include "cli/pin_prompt.h"
 
 #define MAX_BUNDLES 64
+#define DEFAULT_PIN_TRIES 3
+#define MAX_PIN_TRIES 10
 
 struct unseal_args {
 	struct tpm_opts tpm;
 	const char *dir;
 	int verify;
+	int ask_pin;                /* --ask-pin: tries per PIN bundle, or 0 */
 	int lock_pcr;               /* --lock-pcr: -1 any, TR_LOCK_PCR_NONE */
 	char *paths[MAX_BUNDLES];
 	int n_paths;
@@ -59,12 +63,28 @@ static int collect_dir(struct unseal_args *a)
 	return 0;
 }
 
+static int parse_pin_tries(const char *s, int *tries)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < 1 || v > MAX_PIN_TRIES)
+		return cli_usage_error("bad --pin-tries '%s': 1..%d", s,
+				       MAX_PIN_TRIES);
+	*tries = (int)v;
+	return 0;
+}
+
 static int unseal_parse(int argc, char **argv, struct unseal_args *a)
 {
 	static const struct option opts[] = {
 		{ "dir", 1, NULL, OPT_DIR }, { "verify", 0, NULL, OPT_VERIFY },
 		{ "lock-pcr", 1, NULL, OPT_LOCK_PCR },
 		{ "pin-file", 1, NULL, OPT_PIN_FILE },
+		{ "ask-pin", 0, NULL, OPT_ASK_PIN },
+		{ "pin-tries", 1, NULL, OPT_PIN_TRIES },
 		{ "tcti", 1, NULL, OPT_TCTI },
 		{ "tpm-timeout", 1, NULL, OPT_TIMEOUT },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 } };
@@ -80,6 +100,12 @@ static int unseal_parse(int argc, char **argv, struct unseal_args *a)
 			a->dir = optarg;
 		} else if (opt == OPT_VERIFY) {
 			a->verify = 1;
+		} else if (opt == OPT_ASK_PIN) {
+			if (!a->ask_pin)
+				a->ask_pin = DEFAULT_PIN_TRIES;
+		} else if (opt == OPT_PIN_TRIES) {
+			if (parse_pin_tries(optarg, &a->ask_pin))
+				return TR_EXIT_USAGE;
 		} else if (opt == OPT_LOCK_PCR) {
 			uint8_t pcr;
 
@@ -87,7 +113,8 @@ static int unseal_parse(int argc, char **argv, struct unseal_args *a)
 				return TR_EXIT_USAGE;
 			a->lock_pcr = pcr;
 		} else if (opt == 'h') {
-			printf("Usage: tlsroot unseal [BUNDLE...|--dir D] [--verify] [--pin-file F]\n"
+			printf("Usage: tlsroot unseal [BUNDLE...|--dir D] [--verify]\n"
+			       "                      [--pin-file F | --ask-pin [--pin-tries N]]\n"
 			       "                      [--lock-pcr 8..15|none] [--tcti T] [--tpm-timeout S]\n"
 			       "Unseal bundles into the kernel keyrings, then lock; see tlsroot-seal(8).\n");
 			return -1;
@@ -95,6 +122,8 @@ static int unseal_parse(int argc, char **argv, struct unseal_args *a)
 			return TR_EXIT_USAGE;
 		}
 	}
+	if (a->ask_pin && a->tpm.pin_file)
+		return cli_usage_error("give --pin-file or --ask-pin, not both");
 	if (a->dir && optind < argc)
 		return cli_usage_error("give bundles or --dir, not both");
 	if (argc - optind > MAX_BUNDLES)
@@ -234,10 +263,42 @@ static void note_failure(struct unseal_run *r, const struct tr_error *err,
 		cli_fail(err);
 }
 
-static void unseal_path(struct tr_tpm *t, const char *path,
-			const struct tr_secret *pin, int expect_lock,
-			struct unseal_run *r)
+/*
+ * A PIN bundle with --ask-pin: ask up to tries times. Each wrong PIN is
+ * one count of the TPM's dictionary-attack lockout, as with --pin-file.
+ */
+static int unseal_asking(struct tr_tpm *t, const struct tr_bundle_header *h,
+			 int tries, struct tr_secret *payload,
+			 struct tr_error *err)
 {
+	struct tr_secret pin = { 0 };
+	char prompt[128];
+	int i, ret;
+
+	for (i = 1; i <= tries; i++) {
+		snprintf(prompt, sizeof(prompt), "tlsroot: PIN for %s (try %d of %d):",
+			 h->name, i, tries);
+		if (pin_prompt(prompt, &pin, err) < 0)
+			return -1;
+		tr_error_clear(err);
+		ret = tr_tpm_unseal(t, h, &pin, payload, err);
+		tr_secret_free(&pin);
+		if (ret == 0 || err->code != TR_EXIT_PIN)
+			return ret;
+		pin_prompt_note("tlsroot: wrong PIN for %s", h->name);
+	}
+	tr_error_set(err, TR_EXIT_PIN,
+		     "bundle %s: wrong PIN %d times; the TPM counted each against its dictionary-attack lockout; boot again to retry",
+		     h->name, tries);
+	return -1;
+}
+
+static void unseal_path(struct tr_tpm *t, const char *path,
+			const struct tr_secret *pin, int ask_pin,
+			int expect_lock, struct unseal_run *r)
+{
+	int ret;
+
 	struct tr_bundle_header *h = malloc(sizeof(*h));
 	struct unsealed *u = &r->done[r->n_done];
 	struct tr_error err;
@@ -251,7 +312,11 @@ static void unseal_path(struct tr_tpm *t, const char *path,
 		   lock_pcr_usable(h, expect_lock, &err) == 0) {
 		if (h->lock_pcr != TR_LOCK_PCR_NONE)
 			r->lock |= 1u << h->lock_pcr;
-		if (tr_tpm_unseal(t, h, pin, &u->payload, &err) == 0) {
+		if (ask_pin && !pin && h->flags & TR_BUNDLE_FLAG_PIN)
+			ret = unseal_asking(t, h, ask_pin, &u->payload, &err);
+		else
+			ret = tr_tpm_unseal(t, h, pin, &u->payload, &err);
+		if (ret == 0) {
 			snprintf(u->name, sizeof(u->name), "%s", h->name);
 			u->kind = h->kind;
 			r->n_done++;
@@ -318,7 +383,7 @@ static int unseal_all(struct tr_tpm *t, const struct unseal_args *a,
 	int i, ret, skipped;
 
 	for (i = 0; i < a->n_paths; i++)
-		unseal_path(t, a->paths[i], pin, a->lock_pcr, r);
+		unseal_path(t, a->paths[i], pin, a->ask_pin, a->lock_pcr, r);
 	/* Lock even after failures: the next process must find it locked. */
 	ret = a->verify ? 0 : lock_pcrs(t, r->lock);
 	if (ret) {
@@ -349,7 +414,7 @@ int cmd_unseal(int argc, char **argv)
 	optind = 1;
 	ret = unseal_parse(argc, argv, &a);
 	if (!ret)
-		ret = read_pin(&a.tpm, &pin_buf, &pin);
+		ret = read_pin(&a.tpm, &pin_buf, &pin, 0);
 	if (!ret)
 		ret = open_tpm(&a.tpm, &t);
 	if (!ret) {

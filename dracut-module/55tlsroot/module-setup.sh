@@ -79,18 +79,32 @@ check() {
 # called by dracut: the network always; dracut's nfs module only for an
 # NFS root (host-only) or where nfs-utils is installed (generic images),
 # so that an NVMe-only machine without nfs-utils can build its image.
+# A bundle to be installed needs a PIN (tlsroot inspect says "pin":true).
+tlsroot_pin_bundles() {
+	local f bin
+	bin=$(tlsroot_find_binary tlsroot) || return 1
+	for f in "$dracutsysrootdir${tlsroot_bundle_dir:-/etc/tlsroot/bundles}"/*.bundle; do
+		[[ -f $f ]] || continue
+		"$dracutsysrootdir$bin" inspect --json "$f" 2> /dev/null | grep -q '"pin":true' && return 0
+	done
+	return 1
+}
+
 depends() {
-	local kind
+	local kind deps=network
 	if [[ $hostonly ]]; then
 		kind=$(tlsroot_running_root_kind)
-		[[ $kind == nvme ]] && { echo network; return 0; }
-		[[ $kind == nfs ]] && { echo network nfs; return 0; }
 	fi
-	if [[ -x $dracutsysrootdir/sbin/mount.nfs || -x $dracutsysrootdir/usr/sbin/mount.nfs ]]; then
-		echo network nfs
-	else
-		echo network
+	if [[ $kind == nfs ]] || { [[ $kind != nvme ]] &&
+		[[ -x $dracutsysrootdir/sbin/mount.nfs || -x $dracutsysrootdir/usr/sbin/mount.nfs ]]; }; then
+		deps="$deps nfs"
 	fi
+	# A PIN bundle: with systemd, the PIN is asked through
+	# systemd-ask-password (its console agent, plymouth's when present).
+	if tlsroot_pin_bundles && [[ -x $dracutsysrootdir/usr/bin/systemd-ask-password || -x $dracutsysrootdir/bin/systemd-ask-password ]]; then
+		deps="$deps systemd-ask-password"
+	fi
+	echo "$deps"
 	return 0
 }
 

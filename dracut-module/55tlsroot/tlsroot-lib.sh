@@ -164,8 +164,10 @@ tlsroot_unseal() {
 	tlsroot_bundle_files || return 1
 	# shellcheck disable=SC2086
 	# --lock-pcr: every bundle must have been sealed with this lock PCR
-	# (rd.tlsroot.lock_pcr, default 15).
-	if ! _tr_out=$(tlsroot unseal --tcti "$TLSROOT_TPM" \
+	# (rd.tlsroot.lock_pcr, default 15). --ask-pin: a PIN bundle's PIN is
+	# asked on the console (systemd-ask-password under systemd), 3 tries;
+	# the prompts go to the console, not into $_tr_out.
+	if ! _tr_out=$(tlsroot unseal --tcti "$TLSROOT_TPM" --ask-pin \
 		--tpm-timeout "$TLSROOT_TPM_TIMEOUT" --lock-pcr "${TLSROOT_LOCK_PCR:-15}" $_tr_files 2>&1); then
 		tlsroot_fail "cannot unseal the identity: $(printf '%s\n' "$_tr_out" | grep -v '^name=\|^locked' | head -n 1 | sed 's/^tlsroot: //')"
 		return 1

@@ -32,7 +32,9 @@ secure-boot-only-unseals policy-coverage-printed pcr9-circularity-noted
 revocable-unseals revoke-older-refuses-old revoke-older-new-unseals
 revocable-same-generation-unseals revoked-beside-replacement-noted
 revoked-without-replacement-refused inspect-shows-generation
-revocation-owner-password-refused counter-gone-refused"
+revocation-owner-password-refused counter-gone-refused seal-pin-typed-twice
+seal-pin-mismatch-refused ask-pin-retries ask-pin-tries-exhausted
+ask-pin-lockout-counted ask-pin-with-pin-file-refused"
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' $cases
 	exit 0
@@ -366,6 +368,71 @@ case_pin() {
 	expect crlf-pin-works 0 "verified"
 }
 
+# tty_run TPM [PROMPT-REGEX ANSWER]... -- ARGS: tlsroot ARGS at a terminal
+# (a pseudo-terminal), a person typing each ANSWER after its PROMPT.
+tty_run() {
+	local name=$1 o pairs=()
+	shift
+	while [ "$1" != -- ]; do
+		pairs+=("$1")
+		shift
+	done
+	shift
+	nrun=$((nrun + 1))
+	o=$work/out/$(printf %03d $nrun)
+	timeout 120 "$here/pty-answer.py" "${pairs[@]}" -- "$bin" "$@" --tcti "$(tcti "$name")" \
+		--tpm-timeout 5 >"$o.stdout" 2>"$o.stderr"
+	rc=$?
+	out=$(cat "$o.stdout" "$o.stderr")
+}
+
+lockout_counter() { # tpm
+	timeout 30 tpm2_getcap -T "$(tcti "$1")" properties-variable 2>/dev/null |
+		sed -n 's/^TPM2_PT_LOCKOUT_COUNTER: *//p'
+}
+
+# The PIN typed by a person: seal asks twice without echo; unseal
+# --ask-pin asks per PIN bundle, a bounded number of times, each wrong PIN
+# counted by the TPM's dictionary-attack protection.
+case_pin_prompt() {
+	local before after
+	reboot_tpm a
+	timeout 30 tpm2_dictionarylockout -T "$(tcti a)" -c >/dev/null 2>&1
+	timeout 30 tpm2_dictionarylockout -T "$(tcti a)" -s -n 10 -t 600 -l 600 >/dev/null 2>&1 ||
+		{ fail ask-pin-retries "cannot set DA parameters"; return; }
+	tty_run a "New PIN:" 5678 "same PIN again:" 5678 -- seal typed --cert "$in/cert.pem" \
+		--key "$in/key.pem" --pcrs 4,7 --pin-file - -o "$work/typed.bundle"
+	if grep -q 5678 <<<"$out"; then
+		fail seal-pin-typed-twice "the PIN was echoed: $out"
+	else
+		expect seal-pin-typed-twice 0 "sealed typed (x509)"
+	fi
+	tty_run a "New PIN:" 5678 "same PIN again:" 5679 -- seal typo --cert "$in/cert.pem" \
+		--key "$in/key.pem" --pcrs 4,7 --pin-file - -o "$work/typo.bundle"
+	expect seal-pin-mismatch-refused 2 "the two PINs differ; nothing sealed"
+	expect_no_bundle seal-pin-mismatch-refused typo
+	before=$(lockout_counter a)
+	tty_run a "PIN for typed .try 1 of 3.:" 0000 "try 2 of 3" 5678 -- \
+		unseal --verify --ask-pin "$work/typed.bundle"
+	if grep -q 5678 <<<"$out"; then
+		fail ask-pin-retries "the PIN was echoed: $out"
+	else
+		expect ask-pin-retries 0 "tlsroot: wrong PIN for typed" "name=typed kind=x509 verified"
+	fi
+	tty_run a "try 1 of 2" 1 "try 2 of 2" 2 -- \
+		unseal --verify --ask-pin --pin-tries 2 "$work/typed.bundle"
+	expect ask-pin-tries-exhausted 12 "bundle typed: wrong PIN 2 times; the TPM counted each against its dictionary-attack lockout"
+	after=$(lockout_counter a)
+	if [ -n "$before" ] && [ -n "$after" ] && [ $((after - before)) -eq 3 ]; then
+		pass ask-pin-lockout-counted "TPM2_PT_LOCKOUT_COUNTER $before -> $after: the 3 wrong PINs"
+	else
+		fail ask-pin-lockout-counted "TPM2_PT_LOCKOUT_COUNTER '$before' -> '$after', want +3"
+	fi
+	timeout 30 tpm2_dictionarylockout -T "$(tcti a)" -c >/dev/null 2>&1
+	tty_run a -- unseal --verify --ask-pin --pin-file "$in/pin" "$work/typed.bundle"
+	expect ask-pin-with-pin-file-refused 2 "give --pin-file or --ask-pin, not both"
+}
+
 # An own bundle and one sealed on TPM b in one call (an image shared by
 # two machines): the foreign one is a note, the call succeeds.
 case_foreign() {
@@ -597,7 +664,7 @@ make_identities
 start_tpm a || setup_fail "cannot start swtpm"
 for c in scan_control x509_round_trip psk_round_trip policy pcr_mismatch corrupt \
 	 other_tpm pin foreign lock_range emergency foreign_srk lock no_tpm predictive lockout inspect \
-	 revocation no_secret_on_disk; do
+	 revocation pin_prompt no_secret_on_disk; do
 	run_case "$c"
 done
 exit $failed
