@@ -8,19 +8,10 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli/cli_tpm.h"
 
 #define DEFAULT_LOCK_PCR 15
-
-/* The keyring was never created in this boot: nothing to invalidate. */
-static int ring_absent(const struct tr_error *err)
-{
-	return err->code == TR_EXIT_KEYRING &&
-	       (strstr(err->msg, "does not exist") ||
-		strstr(err->msg, "missing"));
-}
 
 static int purge(int (*open_ring)(struct tr_keyring_target *, int,
 				  struct tr_error *),
@@ -28,10 +19,15 @@ static int purge(int (*open_ring)(struct tr_keyring_target *, int,
 {
 	struct tr_keyring_target t;
 	struct tr_error err;
+	int rc;
 
 	*count = 0;
-	if (open_ring(&t, 0, &err) < 0)
-		return ring_absent(&err) ? 0 : cli_fail(&err);
+	rc = open_ring(&t, 0, &err);
+	/* Never created in this boot: nothing to invalidate. */
+	if (rc == TR_KEYRING_ABSENT)
+		return 0;
+	if (rc < 0)
+		return cli_fail(&err);
 	if (tr_keys_invalidate_all(&t, count, &err) < 0)
 		return cli_fail(&err);
 	return 0;

@@ -98,7 +98,7 @@ int tr_keyring_find(const char *desc, const char *module, int32_t *serial,
 			     "the %s keyring does not exist%s%s",
 			     desc, module ? " even after loading " : "",
 			     module ? module : "; is its module loaded?");
-		return -1;
+		return TR_KEYRING_ABSENT;
 	}
 	/* Possession: keys in a keyring we link to @p are ours to read. */
 	if (keyctl_link(id, KEY_SPEC_PROCESS_KEYRING) < 0) {
@@ -143,11 +143,13 @@ int tr_keyring_open_fallback(int32_t parent, int create,
 	if (id < 0 && errno == ENOKEY && create)
 		id = create_fallback(parent);
 	if (id < 0) {
+		int absent = errno == ENOKEY && !create;
+
 		tr_error_set(err, TR_EXIT_KEYRING,
 			     "the kernel has no .nfs keyring and the \"%s\" keyring in root's user keyring is %s (%s)",
 			     TR_KEYRING_FALLBACK,
 			     create ? "unusable" : "missing", strerror(errno));
-		return -1;
+		return absent ? TR_KEYRING_ABSENT : -1;
 	}
 	tr_keyring_target_init(t, (int32_t)id, TR_KEYRING_FALLBACK, "psk");
 	return 0;
@@ -185,12 +187,14 @@ int tr_keyring_open_nvme(struct tr_keyring_target *t, int load,
 			 struct tr_error *err)
 {
 	int32_t id;
+	int rc;
 
 	if (load && check_init_netns(err) < 0)
 		return -1;
-	if (tr_keyring_find(TR_KEYRING_NVME, load ? "nvme-tcp" : NULL, &id,
-			    err) < 0)
-		return -1;
+	rc = tr_keyring_find(TR_KEYRING_NVME, load ? "nvme-tcp" : NULL, &id,
+			     err);
+	if (rc < 0)
+		return rc;
 	tr_keyring_target_init(t, id, TR_KEYRING_NVME, "psk");
 	return 0;
 }

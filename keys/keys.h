@@ -192,10 +192,15 @@ struct tr_keyring_target {
 void tr_keyring_target_init(struct tr_keyring_target *t, int32_t serial,
 			    const char *name, const char *psk_type);
 
+/* What the keyring finders return when the keyring simply is not there. */
+#define TR_KEYRING_ABSENT (-2)
+
 /*
  * Find the kernel keyring named desc (e.g. ".nvme"); when it is absent
  * and module is not NULL, run `modprobe module` and look again. Links it
- * into the process keyring so that this process possesses it.
+ * into the process keyring so that this process possesses it. Returns 0,
+ * TR_KEYRING_ABSENT when it does not exist (err says so too), -1 on other
+ * failures; the tr_keyring_open_*() functions likewise.
  * This and the tr_keyring_open_*() functions may read /proc/keys and run
  * modprobe: for the CLI and unseal, never for the agent after start-up.
  */

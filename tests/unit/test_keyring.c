@@ -67,7 +67,7 @@ static void test_find_missing(void **state)
 	int32_t serial = 0;
 
 	assert_int_equal(tr_keyring_find("tlsroot-test-absent", NULL, &serial,
-					 &err), -1);
+					 &err), TR_KEYRING_ABSENT);
 	assert_int_equal(err.code, TR_EXIT_KEYRING);
 	assert_non_null(strstr(err.msg, "tlsroot-test-absent keyring does not exist"));
 	assert_int_equal(serial, 0);
@@ -110,7 +110,8 @@ static void test_fallback_create_and_reuse(void **state)
 	struct tr_error err;
 	char *desc = NULL;
 
-	assert_int_equal(tr_keyring_open_fallback(ring, 0, &t1, &err), -1);
+	assert_int_equal(tr_keyring_open_fallback(ring, 0, &t1, &err),
+			 TR_KEYRING_ABSENT);
 	assert_non_null(strstr(err.msg, "missing"));
 	assert_int_equal(tr_keyring_open_fallback(ring, 1, &t1, &err), 0);
 	assert_string_equal(t1.name, TR_KEYRING_FALLBACK);
