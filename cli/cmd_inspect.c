@@ -26,12 +26,18 @@ static void print_pcr_list(uint32_t mask)
 
 static void inspect_text(const char *path, const struct tr_bundle_header *h)
 {
+	const char *kdf = tr_bundle_pin_kdf_name(h);
 	unsigned i;
 
 	printf("bundle:   %s\nversion:  %u\nname:     %s\nkind:     %s\n"
-	       "pin:      %s\npcrs:     sha256:", path, h->version, h->name,
-	       tr_bundle_kind_name(h->kind),
-	       h->flags & TR_BUNDLE_FLAG_PIN ? "yes" : "no");
+	       "pin:      %s", path, h->version, h->name,
+	       tr_bundle_kind_name(h->kind), kdf ? "yes" : "no");
+	if (h->version >= TR_BUNDLE_VERSION_PIN_KDF)
+		printf(", %s, %u iterations", kdf, h->pin_iterations);
+	else if (kdf)
+		printf(", %s, unsalted (sealed before version 3: reseal to stretch it)",
+		       kdf);
+	printf("\npcrs:     sha256:");
 	print_pcr_list(h->pcr_mask);
 	if (h->lock_pcr == TR_LOCK_PCR_NONE)
 		printf("\nlock pcr: none\n");
@@ -55,14 +61,18 @@ static void inspect_text(const char *path, const struct tr_bundle_header *h)
 
 static void inspect_json(const struct tr_bundle_header *h)
 {
-	const char *sep = "";
+	const char *sep = "", *kdf = tr_bundle_pin_kdf_name(h);
 	unsigned i;
 
 	/* Names are [A-Za-z0-9._-]: nothing to escape. */
-	printf("{\"version\":%u,\"name\":\"%s\",\"kind\":\"%s\",\"pin\":%s,"
-	       "\"pcr_bank\":\"sha256\",\"pcrs\":[", h->version, h->name,
-	       tr_bundle_kind_name(h->kind),
-	       h->flags & TR_BUNDLE_FLAG_PIN ? "true" : "false");
+	printf("{\"version\":%u,\"name\":\"%s\",\"kind\":\"%s\",\"pin\":%s",
+	       h->version, h->name, tr_bundle_kind_name(h->kind),
+	       kdf ? "true" : "false");
+	if (kdf)
+		printf(",\"pin_kdf\":\"%s\"", kdf);
+	if (h->version >= TR_BUNDLE_VERSION_PIN_KDF)
+		printf(",\"pin_iterations\":%u", h->pin_iterations);
+	printf(",\"pcr_bank\":\"sha256\",\"pcrs\":[");
 	print_pcr_list(h->pcr_mask);
 	if (h->lock_pcr == TR_LOCK_PCR_NONE)
 		printf("],\"lock_pcr\":null,\"pcr_values\":{");

@@ -106,17 +106,41 @@ static int parse_pcrs(struct tr_wire *r, struct tr_bundle_header *h,
 	return 0;
 }
 
-/* Version 2: the revocation counter, only ever in tlsroot's range. */
+/*
+ * Versions 2 and 3: the revocation counter, only ever in tlsroot's range;
+ * version 3 says "none" with both fields 0.
+ */
 static int parse_counter(struct tr_wire *r, struct tr_bundle_header *h,
 			 struct tr_error *err)
 {
-	if (h->version == TR_BUNDLE_VERSION_PLAIN)
+	if (h->version < TR_BUNDLE_VERSION_COUNTER)
 		return 0;
 	if (tr_wire_u32(r, &h->nv_index) < 0 ||
 	    tr_wire_u64(r, &h->generation) < 0)
 		return corrupt(err, "revocation counter truncated");
+	if (h->version == TR_BUNDLE_VERSION_PIN_KDF && !h->nv_index) {
+		if (h->generation)
+			return corrupt(err, "revocation generation without a counter");
+		return 0;
+	}
 	if (h->nv_index < TR_COUNTER_BASE || h->nv_index > TR_COUNTER_BASE + 0xffff)
 		return corrupt(err, "revocation counter outside tlsroot's NV range");
+	return 0;
+}
+
+/* Version 3: the salt and iteration count of the PIN's PBKDF2. */
+static int parse_pin_kdf(struct tr_wire *r, struct tr_bundle_header *h,
+			 struct tr_error *err)
+{
+	if (h->version < TR_BUNDLE_VERSION_PIN_KDF)
+		return 0;
+	if (!(h->flags & TR_BUNDLE_FLAG_PIN))
+		return corrupt(err, "version 3 without the PIN flag");
+	if (tr_wire_bytes(r, h->pin_salt, sizeof(h->pin_salt)) < 0 ||
+	    tr_wire_u32(r, &h->pin_iterations) < 0)
+		return corrupt(err, "PIN key derivation truncated");
+	if (!tr_pin_iterations_valid(h->pin_iterations))
+		return corrupt(err, "PIN iteration count outside 1000..10000000");
 	return 0;
 }
 
@@ -179,7 +203,8 @@ int tr_bundle_parse(const uint8_t *buf, size_t len, struct tr_bundle_header *h,
 		return -1;
 	}
 	if (parse_name_kind(&r, h, err) < 0 || parse_pcrs(&r, h, err) < 0 ||
-	    parse_counter(&r, h, err) < 0 || parse_tpm_part(&r, h, err) < 0)
+	    parse_counter(&r, h, err) < 0 || parse_pin_kdf(&r, h, err) < 0 ||
+	    parse_tpm_part(&r, h, err) < 0)
 		return -1;
 	if (tr_wire_bytes(&r, h->nonce, sizeof(h->nonce)) < 0 ||
 	    tr_wire_u32(&r, &payload_len) < 0)
@@ -196,15 +221,36 @@ int tr_bundle_parse(const uint8_t *buf, size_t len, struct tr_bundle_header *h,
 	return 0;
 }
 
+int tr_pin_iterations_valid(uint32_t n)
+{
+	return n >= TR_PIN_KDF_ITERATIONS_MIN && n <= TR_PIN_KDF_ITERATIONS_MAX;
+}
+
+uint16_t tr_bundle_version_of(const struct tr_bundle_header *h)
+{
+	if (h->flags & TR_BUNDLE_FLAG_PIN)
+		return TR_BUNDLE_VERSION_PIN_KDF;
+	return h->nv_index ? TR_BUNDLE_VERSION_COUNTER :
+			     TR_BUNDLE_VERSION_PLAIN;
+}
+
+const char *tr_bundle_pin_kdf_name(const struct tr_bundle_header *h)
+{
+	if (!(h->flags & TR_BUNDLE_FLAG_PIN))
+		return NULL;
+	return h->version >= TR_BUNDLE_VERSION_PIN_KDF ? "pbkdf2-sha256" :
+							  "sha256";
+}
+
 static int write_header(struct tr_wire *w, const struct tr_bundle_header *h,
 			uint32_t payload_len)
 {
 	size_t name_len = strlen(h->name);
+	uint16_t version = tr_bundle_version_of(h);
 	unsigned i;
 
 	tr_wire_put(w, bundle_magic, sizeof(bundle_magic));
-	tr_wire_put_u16(w, h->nv_index ? TR_BUNDLE_VERSION :
-					 TR_BUNDLE_VERSION_PLAIN);
+	tr_wire_put_u16(w, version);
 	tr_wire_put_u8(w, h->kind);
 	tr_wire_put_u8(w, h->flags);
 	tr_wire_put_u8(w, (uint8_t)name_len);
@@ -215,9 +261,13 @@ static int write_header(struct tr_wire *w, const struct tr_bundle_header *h,
 	for (i = 0; i < TR_PCR_COUNT; i++)
 		if (h->pcr_mask >> i & 1)
 			tr_wire_put(w, h->pcr_values[i], TR_DIGEST_LEN);
-	if (h->nv_index) {
+	if (version >= TR_BUNDLE_VERSION_COUNTER) {
 		tr_wire_put_u32(w, h->nv_index);
-		tr_wire_put_u64(w, h->generation);
+		tr_wire_put_u64(w, h->nv_index ? h->generation : 0);
+	}
+	if (version >= TR_BUNDLE_VERSION_PIN_KDF) {
+		tr_wire_put(w, h->pin_salt, sizeof(h->pin_salt));
+		tr_wire_put_u32(w, h->pin_iterations);
 	}
 	tr_wire_put_u16(w, TR_DIGEST_LEN);
 	tr_wire_put(w, h->policy, TR_DIGEST_LEN);
@@ -281,6 +331,15 @@ int tr_bundle_build(const struct tr_bundle_header *h,
 	int rc;
 
 	*out = NULL;
+	/* What the parser would refuse: a PIN authValue nothing can derive. */
+	if ((h->flags & TR_BUNDLE_FLAG_PIN) &&
+	    !tr_pin_iterations_valid(h->pin_iterations)) {
+		tr_error_set(err, TR_EXIT_FAILURE,
+			     "internal error: PIN iteration count %u outside %u..%u",
+			     h->pin_iterations, TR_PIN_KDF_ITERATIONS_MIN,
+			     TR_PIN_KDF_ITERATIONS_MAX);
+		return -1;
+	}
 	if (!payload_len || payload_len > TR_BUNDLE_MAX) {
 		tr_error_set(err, TR_EXIT_BADINPUT,
 			     "identity of %zu bytes does not fit a bundle",

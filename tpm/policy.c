@@ -2,8 +2,8 @@
 /*
  * Policy digests computed on the host (TPM 2.0 Part 3, PolicyPCR, PolicyNV
  * and PolicyAuthValue), so sealing needs no trial session and predictive
- * sealing needs no PCR reads. Also the PCR and PIN option parsers, and the
- * revocation counter's index.
+ * sealing needs no PCR reads. Also the PCR option parsers, the PIN's
+ * authValue and the revocation counter's index.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -142,24 +142,61 @@ uint32_t tr_counter_index(const char *name)
 	return TR_COUNTER_BASE + (uint32_t)(crc & 0xffff);
 }
 
-int tr_policy_pin_auth(const struct tr_secret *pin, uint8_t out[TR_DIGEST_LEN],
-		       struct tr_error *err)
+/*
+ * The PIN's bytes: one line ending, Unix or DOS (a PIN file written on
+ * Windows), is not part of it. An empty PIN is refused.
+ */
+static int pin_bytes(const struct tr_secret *pin, size_t *len,
+		     struct tr_error *err)
 {
-	size_t len = pin->len;
-	int rc;
-
-	/* One line ending, Unix or DOS: a PIN file written on Windows. */
-	if (len && pin->data[len - 1] == '\n')
-		len--;
-	if (len && pin->data[len - 1] == '\r')
-		len--;
-	if (len == 0) {
+	*len = pin->len;
+	if (*len && pin->data[*len - 1] == '\n')
+		(*len)--;
+	if (*len && pin->data[*len - 1] == '\r')
+		(*len)--;
+	if (*len == 0) {
 		tr_error_set(err, TR_EXIT_PIN,
 			     "the PIN is empty; put the PIN in the --pin-file");
 		return -1;
 	}
-	rc = gnutls_hash_fast(GNUTLS_DIG_SHA256, pin->data, len, out);
-	return rc < 0 ? hash_error(err, rc) : 0;
+	return 0;
+}
+
+int tr_policy_pin_auth_for(const struct tr_bundle_header *h,
+			   const struct tr_secret *pin,
+			   uint8_t out[TR_DIGEST_LEN], struct tr_error *err)
+{
+	gnutls_datum_t key, salt = { (unsigned char *)h->pin_salt,
+				     sizeof(h->pin_salt) };
+	size_t len;
+	int rc;
+
+	if (pin_bytes(pin, &len, err) < 0)
+		return -1;
+	/* Versions 1 and 2, sealed before the KDF: unsalted SHA-256. */
+	if (h->version < TR_BUNDLE_VERSION_PIN_KDF) {
+		rc = gnutls_hash_fast(GNUTLS_DIG_SHA256, pin->data, len, out);
+		return rc < 0 ? hash_error(err, rc) : 0;
+	}
+	if (!tr_pin_iterations_valid(h->pin_iterations)) {
+		tr_error_set(err, TR_EXIT_CORRUPT,
+			     "bundle %s: its PIN iteration count %u is outside %u..%u; reseal",
+			     h->name, h->pin_iterations,
+			     TR_PIN_KDF_ITERATIONS_MIN,
+			     TR_PIN_KDF_ITERATIONS_MAX);
+		return -1;
+	}
+	key.data = pin->data;
+	key.size = (unsigned)len;
+	rc = gnutls_pbkdf2(GNUTLS_MAC_SHA256, &key, &salt, h->pin_iterations,
+			   out, TR_DIGEST_LEN);
+	if (rc < 0) {
+		tr_wipe(out, TR_DIGEST_LEN);
+		tr_error_set(err, TR_EXIT_FAILURE, "PBKDF2-SHA256 failed: %s",
+			     gnutls_strerror(rc));
+		return -1;
+	}
+	return 0;
 }
 
 static int parse_pcr_number(const char *s, char **end, unsigned *pcr)

@@ -471,11 +471,21 @@ out:
 	return ret;
 }
 
+static int random_bytes(gnutls_rnd_level_t level, void *buf, size_t n,
+			struct tr_error *err)
+{
+	int rc = gnutls_rnd(level, buf, n);
+
+	if (rc < 0)
+		tr_error_set(err, TR_EXIT_FAILURE, "no random numbers: %s",
+			     gnutls_strerror(rc));
+	return rc < 0 ? -1 : 0;
+}
+
 static int seal_header(const struct tr_seal_request *req,
 		       struct tr_bundle_header *h, struct tr_error *err)
 {
 	unsigned i;
-	int rc;
 
 	memset(h, 0, sizeof(*h));
 	if (!tr_identity_name_valid(req->name)) {
@@ -484,9 +494,10 @@ static int seal_header(const struct tr_seal_request *req,
 			     req->name, TR_IDENTITY_NAME_MAX);
 		return -1;
 	}
-	h->version = TR_BUNDLE_VERSION;
 	h->kind = (uint8_t)req->kind;
 	h->flags = req->pin ? TR_BUNDLE_FLAG_PIN : 0;
+	/* With a PIN 3 whatever the counter: the authValue depends on it. */
+	h->version = tr_bundle_version_of(h);
 	snprintf(h->name, sizeof(h->name), "%s", req->name);
 	h->pcr_bank = TPM2_ALG_SHA256;
 	h->pcr_mask = req->pcr_mask;
@@ -495,11 +506,15 @@ static int seal_header(const struct tr_seal_request *req,
 		if (req->pcr_mask >> i & 1)
 			memcpy(h->pcr_values[i], req->pcr_values[i],
 			       TR_DIGEST_LEN);
-	rc = gnutls_rnd(GNUTLS_RND_NONCE, h->nonce, sizeof(h->nonce));
-	if (rc < 0) {
-		tr_error_set(err, TR_EXIT_FAILURE, "no random numbers: %s",
-			     gnutls_strerror(rc));
+	if (random_bytes(GNUTLS_RND_NONCE, h->nonce, sizeof(h->nonce),
+			 err) < 0)
 		return -1;
+	/* A fresh salt per bundle: public, so not a key-level draw. */
+	if (req->pin) {
+		h->pin_iterations = TR_PIN_KDF_ITERATIONS;
+		if (random_bytes(GNUTLS_RND_RANDOM, h->pin_salt,
+				 sizeof(h->pin_salt), err) < 0)
+			return -1;
 	}
 	/* Refuse a bad policy before the TPM (the counter) is touched. */
 	return tr_policy_digest(h->pcr_mask, h->pcr_values, NULL,
@@ -532,7 +547,7 @@ int tr_tpm_seal(struct tr_tpm *t, const struct tr_seal_request *req,
 {
 	struct tr_bundle_header *h;
 	uint8_t key[TR_SEALED_KEY_LEN], auth[TR_DIGEST_LEN];
-	int ret = -1, rc;
+	int ret = -1;
 
 	*bundle = NULL;
 	h = malloc(sizeof(*h));
@@ -542,14 +557,11 @@ int tr_tpm_seal(struct tr_tpm *t, const struct tr_seal_request *req,
 	}
 	if (seal_header(req, h, err) < 0)
 		goto out;
-	if (req->pin && tr_policy_pin_auth(req->pin, auth, err) < 0)
+	/* Before the TPM (the counter) is touched: an empty PIN is refused. */
+	if (req->pin && tr_policy_pin_auth_for(h, req->pin, auth, err) < 0)
 		goto out;
-	rc = gnutls_rnd(GNUTLS_RND_KEY, key, sizeof(key));
-	if (rc < 0) {
-		tr_error_set(err, TR_EXIT_FAILURE, "no random numbers: %s",
-			     gnutls_strerror(rc));
+	if (random_bytes(GNUTLS_RND_KEY, key, sizeof(key), err) < 0)
 		goto out;
-	}
 	if (srk_get(t, 1, err) < 0 || seal_counter(t, req, h, err) < 0 ||
 	    create_sealed(t, key, req->pin ? auth : NULL, h, err) < 0)
 		goto out;
@@ -791,8 +803,11 @@ static int set_pin(struct tr_tpm *t, ESYS_TR item,
 			     h->name);
 		return -1;
 	}
-	if (tr_policy_pin_auth(pin, auth.buffer, err) < 0)
+	/* By version: SHA-256 for bundles sealed before version 3. */
+	if (tr_policy_pin_auth_for(h, pin, auth.buffer, err) < 0) {
+		tr_wipe(&auth, sizeof(auth));
 		return -1;
+	}
 	rc = Esys_TR_SetAuth(t->esys, item, &auth);
 	tr_wipe(&auth, sizeof(auth));
 	if (rc != TSS2_RC_SUCCESS)

@@ -20,7 +20,8 @@ top=$(cd "$here/../.." && pwd)
 cases="secret-scan-finds-planted x509-round-trip psk-round-trip
 pcr-extended-refused flipped-byte-refused truncated-refused
 unknown-version-refused other-tpm-refused wrong-pin-refused
-missing-pin-refused right-pin-works crlf-pin-works second-unseal-refused
+missing-pin-refused right-pin-works crlf-pin-works pin-kdf-v3
+second-unseal-refused
 locked-before-placed lock-pcr-16-refused lock-pcr-23-refused
 lock-pcr-mismatch-refused foreign-bundle-skipped emergency-lock-keys
 emergency-lock-before-unseal foreign-srk-no-lockout no-tpm-timeout
@@ -340,10 +341,10 @@ case_corrupt() {
 	head -c 200 "$work/flip.bundle" >"$work/trunc.bundle"
 	run a unseal --verify "$work/trunc.bundle"
 	expect truncated-refused 15 "truncated"
-	cp "$work/flip.bundle" "$work/v3.bundle"
-	printf '\x03' | dd of="$work/v3.bundle" bs=1 seek=8 conv=notrunc status=none
-	run a unseal --verify "$work/v3.bundle"
-	expect unknown-version-refused 16 "version 3"
+	cp "$work/flip.bundle" "$work/v4.bundle"
+	printf '\x04' | dd of="$work/v4.bundle" bs=1 seek=8 conv=notrunc status=none
+	run a unseal --verify "$work/v4.bundle"
+	expect unknown-version-refused 16 "bundle has format version 4, this tlsroot reads versions 1 to 3"
 }
 
 case_other_tpm() {
@@ -355,6 +356,7 @@ case_other_tpm() {
 }
 
 case_pin() {
+	local sealed
 	reboot_tpm a
 	seal_x509 a pinned --pin-file "$in/pin"
 	run a unseal --verify "$work/pinned.bundle" --pin-file "$in/badpin"
@@ -366,6 +368,13 @@ case_pin() {
 	# The same PIN written with a DOS line ending.
 	run a unseal --verify "$work/pinned.bundle" --pin-file - < <(printf '1234\r\n')
 	expect crlf-pin-works 0 "verified"
+	# A PIN bundle is version 3: its authValue is PBKDF2 of the PIN.
+	tlsroot inspect "$work/pinned.bundle"
+	sealed=$out
+	tlsroot inspect --json "$work/pinned.bundle"
+	out="$sealed"$'\n'"$out"
+	expect pin-kdf-v3 0 "version:  3" "pin:      yes, pbkdf2-sha256, 600000 iterations" \
+		'{"version":3,"name":"pinned","kind":"x509","pin":true,"pin_kdf":"pbkdf2-sha256","pin_iterations":600000,"pcr_bank"'
 }
 
 # tty_run TPM [PROMPT-REGEX ANSWER]... -- ARGS: tlsroot ARGS at a terminal
@@ -617,7 +626,12 @@ case_revocation() {
 	# Another bundle after the rotation binds the same generation.
 	seal_x509 a rev --revocable --pin-file "$in/pin" -o "$work/rev3.bundle"
 	run a unseal --verify "$work/rev3.bundle" --pin-file "$in/pin"
-	expect revocable-same-generation-unseals 0 "name=rev kind=x509 verified"
+	sealed=$out
+	# With a PIN: version 3, the counter fields as in version 2.
+	tlsroot inspect --json "$work/rev3.bundle"
+	out="$sealed"$'\n'"$out"
+	expect revocable-same-generation-unseals 0 "name=rev kind=x509 verified" \
+		'{"version":3,' '"pin_kdf":"pbkdf2-sha256"' "\"revocation\":{\"nv_index\":\"$idx\",\"generation\":$((gen + 1))}"
 	# The revoked bundle left in the image beside its replacement: a note.
 	run a unseal --verify "$work/rev1.bundle" "$work/rev2.bundle"
 	expect revoked-beside-replacement-noted 0 "name=rev kind=x509 verified" \

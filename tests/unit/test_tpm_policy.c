@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tpm/tpm.h"
@@ -90,33 +91,101 @@ static void test_policy_needs_pcrs(void **state)
 			 -1);
 }
 
-static void pin_auth(const char *pin, int expect, const char *hex_want)
+/* A header as the parser leaves it: version, and for 3 salt 00..0f. */
+static void pin_header(struct tr_bundle_header *h, uint16_t version,
+		       uint32_t iterations)
+{
+	unsigned i;
+
+	memset(h, 0, sizeof(*h));
+	strcpy(h->name, "web");
+	h->version = version;
+	h->flags = TR_BUNDLE_FLAG_PIN;
+	for (i = 0; i < TR_PIN_SALT_LEN; i++)
+		h->pin_salt[i] = (uint8_t)i;
+	h->pin_iterations = iterations;
+}
+
+static void pin_auth(const struct tr_bundle_header *h, const char *pin,
+		     int expect, const char *hex_want)
 {
 	struct tr_secret s = { (uint8_t *)pin, strlen(pin), strlen(pin) };
 	struct tr_error err;
 	uint8_t out[32];
-	char h[65];
+	char hx[65];
 
-	assert_int_equal(tr_policy_pin_auth(&s, out, &err), expect);
+	assert_int_equal(tr_policy_pin_auth_for(h, &s, out, &err), expect);
 	if (expect < 0) {
 		assert_int_equal(err.code, TR_EXIT_PIN);
 		return;
 	}
-	hex(out, h);
-	assert_string_equal(h, hex_want);
+	hex(out, hx);
+	assert_string_equal(hx, hex_want);
 }
 
-static void test_pin_auth(void **state)
+/*
+ * Versions 1 and 2 (sealed before the KDF, still unsealed): SHA-256 of
+ * the PIN, so their authValue is what it was when they were sealed.
+ */
+static void test_pin_auth_legacy(void **state)
 {
 	static const char sha_1234[] =
 		"03ac674216f3e15c761ee1a5e255f067953623c8b388b4459e13f978d7c846f4";
+	struct tr_bundle_header *h = malloc(sizeof(*h));
+	uint16_t v;
 
-	pin_auth("1234", 0, sha_1234);
-	pin_auth("1234\n", 0, sha_1234);   /* one newline is dropped */
-	pin_auth("1234\r\n", 0, sha_1234); /* and a DOS line ending */
-	pin_auth("\r\n", -1, NULL);
-	pin_auth("", -1, NULL);
-	pin_auth("\n", -1, NULL);
+	for (v = TR_BUNDLE_VERSION_PLAIN; v <= TR_BUNDLE_VERSION_COUNTER; v++) {
+		/* the salt and iterations of a v3 header would not matter */
+		pin_header(h, v, TR_PIN_KDF_ITERATIONS);
+		pin_auth(h, "1234", 0, sha_1234);
+		pin_auth(h, "1234\n", 0, sha_1234);   /* one newline dropped */
+		pin_auth(h, "1234\r\n", 0, sha_1234); /* a DOS one too */
+		pin_auth(h, "\r\n", -1, NULL);
+		pin_auth(h, "", -1, NULL);
+		pin_auth(h, "\n", -1, NULL);
+	}
+	free(h);
+}
+
+/*
+ * Version 3: PBKDF2-HMAC-SHA256(PIN, salt, iterations, 32), expected
+ * values from Python: hashlib.pbkdf2_hmac("sha256", b"1234",
+ * bytes(range(16)), N) and with 16 zero bytes as the salt.
+ */
+static void test_pin_auth_pbkdf2(void **state)
+{
+	static const char kdf_1000[] =
+		"2240ea2a22754a3c4610356ef8e4d7acf25af2ac3d2d11866de97a8b7812c52c";
+	static const char kdf_default[] =
+		"9f39d9c71c22c4c459bc2cbacc6d74e2184185d671d91f0a34a6834413a0849d";
+	static const char kdf_zero_salt[] =
+		"585f57603dc756173a0ec7cb8998fabd1030e9d4ac6527327b685c1d4ff22a5c";
+	struct tr_bundle_header *h = malloc(sizeof(*h));
+	struct tr_secret s = { (uint8_t *)"1234", 4, 4 };
+	struct tr_error err;
+	uint8_t out[32];
+
+	pin_header(h, TR_BUNDLE_VERSION_PIN_KDF, 1000);
+	pin_auth(h, "1234", 0, kdf_1000);
+	pin_auth(h, "1234\n", 0, kdf_1000);
+	pin_auth(h, "1234\r\n", 0, kdf_1000);
+	pin_auth(h, "\r\n", -1, NULL);
+	pin_auth(h, "", -1, NULL);
+	memset(h->pin_salt, 0, sizeof(h->pin_salt));
+	pin_auth(h, "1234", 0, kdf_zero_salt);
+	/* the count every new bundle gets */
+	assert_int_equal(TR_PIN_KDF_ITERATIONS, 600000);
+	pin_header(h, TR_BUNDLE_VERSION_PIN_KDF, TR_PIN_KDF_ITERATIONS);
+	pin_auth(h, "1234", 0, kdf_default);
+	/* a count the parser would refuse is refused here too */
+	h->pin_iterations = TR_PIN_KDF_ITERATIONS_MIN - 1;
+	memset(out, 0x55, sizeof(out));
+	assert_int_equal(tr_policy_pin_auth_for(h, &s, out, &err), -1);
+	assert_int_equal(err.code, TR_EXIT_CORRUPT);
+	assert_non_null(strstr(err.msg, "iteration count 999"));
+	h->pin_iterations = TR_PIN_KDF_ITERATIONS_MAX + 1;
+	assert_int_equal(tr_policy_pin_auth_for(h, &s, out, &err), -1);
+	free(h);
 }
 
 static void test_pcr_list(void **state)
@@ -166,7 +235,8 @@ int main(void)
 		cmocka_unit_test(test_policy_nv_vectors),
 		cmocka_unit_test(test_counter_index),
 		cmocka_unit_test(test_policy_needs_pcrs),
-		cmocka_unit_test(test_pin_auth),
+		cmocka_unit_test(test_pin_auth_legacy),
+		cmocka_unit_test(test_pin_auth_pbkdf2),
 		cmocka_unit_test(test_pcr_list),
 		cmocka_unit_test(test_pcr_value),
 	};
