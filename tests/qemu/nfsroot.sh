@@ -278,7 +278,7 @@ nr_prepare_unlocked() { # label payload-dir
 # The VM is stopped once its verdict asked for power-off, unless
 # --orderly-poweroff (the scenario checks the shutdown: wait for the
 # guest's own power-off). Options: --timeout=S (400), and tb_start_vm's
-# --mem=, --smp=, --one-tcg-thread, --drive= for the client.
+# --mem=, --smp=, --one-tcg-thread, --drive=, --serial-input for the client.
 nr_boot() {
 	local vm=$1 label=$2 initrd=$3 timeout=400 d opts=() stop=$TB_POWEROFF_REQUESTED
 	shift 3
@@ -286,7 +286,7 @@ nr_boot() {
 		case $1 in
 		--timeout=*) timeout=${1#*=} ;;
 		--orderly-poweroff) stop= ;;
-		--mem=* | --smp=* | --one-tcg-thread | --drive=*) opts+=("$1") ;;
+		--mem=* | --smp=* | --one-tcg-thread | --drive=* | --serial-input) opts+=("$1") ;;
 		--*) nr_log "nr_boot $vm: unknown option '$1'"; return 1 ;;
 		*) break ;;
 		esac

@@ -160,12 +160,14 @@ tb_make_initrd() {
 #                     (multi-threaded TCG has oopsed in early boot here:
 #                     int3 in kernel text being patched, QEMU 7.2)
 #   --drive=SPEC      one more -drive (repeatable)
+#   --serial-input    the serial console also takes input, from the unix
+#                     socket vm-NAME/serial.sock (tb_type); still logged
 # TB_EXTRA_APPEND (environment, the user's): more words for every
 # test-bed boot path command line.
 tb_start_vm() {
 	local name=$1 label=$2
 	shift 2
-	local side=client payload= initrd= append= mem=1024 smp=1 one_thread=no drives=()
+	local side=client payload= initrd= append= mem=1024 smp=1 one_thread=no drives=() serial_in=no
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--server) side=server ;;
@@ -176,6 +178,7 @@ tb_start_vm() {
 		--smp=*) smp=${1#*=} ;;
 		--one-tcg-thread) one_thread=yes ;;
 		--drive=*) drives+=(-drive "${1#*=}") ;;
+		--serial-input) serial_in=yes ;;
 		--) shift; break ;;
 		--*) tb_log "tb_start_vm $name: unknown option '$1'"; return 1 ;;
 		*) break ;;
@@ -207,9 +210,12 @@ tb_start_vm() {
 	# miss ticks and panic ("IO-APIC + timer doesn't work!"): skip it.
 	append="$append no_timer_check"
 	: >"$vm/serial.log"
+	local serial=(-serial "file:$vm/serial.log")
+	[ $serial_in = yes ] && serial=(-chardev "socket,id=ser0,path=$vm/serial.sock,server=on,wait=off,logfile=$vm/serial.log"
+		-serial chardev:ser0)
 	qemu-system-x86_64 -accel "$accel" -cpu "$TB_CPU" -m "$mem" -smp "$smp" \
 		-nodefaults -display none -no-reboot \
-		-serial "file:$vm/serial.log" -pidfile "$vm/qemu.pid" \
+		"${serial[@]}" -pidfile "$vm/qemu.pid" \
 		-kernel "$k/vmlinuz" -initrd "$initrd" \
 		-append "$append" \
 		"${disk[@]}" \
@@ -224,6 +230,30 @@ tb_start_vm() {
 }
 
 tb_vm_log() { echo "$TB_RUN/vm-$1/serial.log"; }
+
+# tb_type NAME SECONDS [PATTERN TEXT]...: type on VM NAME's serial console
+# (started with --serial-input) as a person would: each TEXT and Enter once
+# its console shows a line matching PATTERN (grep -E), each within
+# SECONDS. TEXT goes through a pipe, not argv. 1 if a PATTERN never came.
+tb_type() {
+	local name=$1 seconds=$2 log sock deadline
+	shift 2
+	log=$(tb_vm_log "$name")
+	sock=$TB_RUN/vm-$name/serial.sock
+	while [ $# -ge 2 ]; do
+		deadline=$(( $(date +%s) + seconds ))
+		until [ -S "$sock" ] && grep -aqE "$1" "$log" 2>/dev/null; do
+			[ "$(date +%s)" -lt "$deadline" ] || { tb_log "tb_type $name: no /$1/ within $seconds s"; return 1; }
+			sleep 0.5
+		done
+		printf '%s\r' "$2" | python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(sys.stdin.buffer.read())
+s.close()' "$sock" || return 1
+		shift 2
+	done
+}
 tb_vm_pid() { cat "$TB_RUN/vm-$1/pid" 2>/dev/null; }
 
 # tb_wait_marker NAME PATTERN SECONDS: 0 when PATTERN (grep -E) appears in

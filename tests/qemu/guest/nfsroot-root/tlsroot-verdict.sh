@@ -92,6 +92,14 @@ if systemctl is-active -q tlsroot-agent.service 2>/dev/null; then
 	echo "TLSROOT-SUMMARY: tlsroot-agent.service is active on the real root (main pid $(systemctl show -P MainPID tlsroot-agent.service))"
 fi
 
+# The PIN scenario (nfsroot-pin): the TPM's dictionary-attack counter
+# after the wrong PINs typed at boot, for the host to compare.
+if cmdline_has tb.pin=1; then
+	n=$(tpm2_getcap -T device:/dev/tpmrm0 properties-variable 2>&1 | sed -n 's/^TPM2_PT_LOCKOUT_COUNTER: *//p')
+	[ -n "$n" ] || fail "cannot read TPM2_PT_LOCKOUT_COUNTER: $(tpm2_getcap -T device:/dev/tpmrm0 properties-variable 2>&1 | tail -n1)"
+	echo "TLSROOT-PIN: lockout_counter=$((n))"
+fi
+
 # 4. A copy of /run on the root for the host's secret scan.
 run_copy
 
