@@ -32,5 +32,6 @@ int cmd_lock(int argc, char **argv);     /* cli/cmd_lock.c */
 int cmd_cmdline(int argc, char **argv);
 int cmd_key(int argc, char **argv);      /* cli/cmd_key.c */
 int cmd_agent(int argc, char **argv);    /* cli/cmd_agent.c */
+int cmd_policy(int argc, char **argv);   /* cli/cmd_policy.c */
 
 #endif

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The TPM options, PIN files and bundle loading of seal, inspect, unseal. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli_tpm.h"
@@ -94,6 +96,48 @@ int read_bundle(const char *path, uint8_t **buf, size_t *len,
 	return -1;
 }
 
+int pcr_value_option(int opt, const char *arg, uint32_t *pcrs,
+		     uint32_t *given, uint8_t values[][TR_DIGEST_LEN])
+{
+	uint8_t value[TR_DIGEST_LEN];
+	struct tr_error err;
+	unsigned pcr;
+	uint32_t mask;
+
+	if (opt == OPT_PCRS) {
+		if (tr_pcr_list_parse(arg, &mask, &err) < 0)
+			return cli_fail(&err);
+		*pcrs |= mask;
+		return 0;
+	}
+	if (tr_pcr_value_parse(arg, &pcr, value, &err) < 0)
+		return cli_fail(&err);
+	memcpy(values[pcr], value, TR_DIGEST_LEN);
+	*given |= 1u << pcr;
+	return 0;
+}
+
+int read_policy(const char *path, struct tr_signed_policy *p,
+		struct tr_error *err)
+{
+	char prefix[TR_ERROR_MAX];
+	uint8_t *buf = NULL;
+	size_t len;
+	int ret = -1;
+
+	if (tr_read_file(path, TR_POLICY_FILE_MAX, &buf, &len, err) < 0)
+		return -1;
+	if (tr_signed_policy_parse(buf, len, p, err) == 0) {
+		p->origin = path;
+		ret = 0;
+	} else {
+		snprintf(prefix, sizeof(prefix), "%s", err->msg);
+		tr_error_set(err, err->code, "%s: %s", path, prefix);
+	}
+	free(buf);
+	return ret;
+}
+
 int parse_lock_pcr(const char *s, uint8_t *pcr)
 {
 	uint32_t mask;
@@ -131,4 +175,66 @@ int lock_pcrs(struct tr_tpm *t, uint32_t lock)
 			printf("locked pcr=%u\n", i);
 	}
 	return ret;
+}
+
+int has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n > m && !strcmp(s + n - m, suffix);
+}
+
+int output_open(struct output *o, const char *path)
+{
+	o->path = path;
+	o->fd = -1;
+	if (snprintf(o->tmp, sizeof(o->tmp), "%s.XXXXXX", path) >=
+	    (int)sizeof(o->tmp))
+		return cli_usage_error("output path too long");
+	o->fd = mkstemp(o->tmp);
+	if (o->fd >= 0)
+		return 0;
+	fprintf(stderr, "tlsroot: cannot write %s: %s\n", path, strerror(errno));
+	return TR_EXIT_FAILURE;
+}
+
+void output_discard(struct output *o)
+{
+	if (o->fd < 0)
+		return;
+	close(o->fd);
+	unlink(o->tmp);
+	o->fd = -1;
+}
+
+int output_commit(struct output *o, const uint8_t *buf, size_t len)
+{
+	const char *path = o->path;
+	char *tmp = o->tmp;
+	size_t off = 0;
+	ssize_t n;
+	int fd = o->fd;
+
+	o->fd = -1;
+	while (off < len) {
+		n = write(fd, buf + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail_fd;
+		off += (size_t)n;
+	}
+	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0 || close(fd) < 0) {
+		fd = -1;
+		goto fail_unlink;
+	}
+	if (rename(tmp, path) < 0)
+		goto fail_unlink;
+	return 0;
+fail_fd:
+	close(fd);
+fail_unlink:
+	unlink(tmp);
+	fprintf(stderr, "tlsroot: cannot write %s: %s\n", path, strerror(errno));
+	return TR_EXIT_FAILURE;
 }

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <tss2/tss2_tpm2_types.h>
+
 #include "cli/cli_tpm.h"
 
 static void print_hex(const uint8_t *p, size_t n)
@@ -24,15 +26,46 @@ static void print_pcr_list(uint32_t mask)
 		}
 }
 
+static void print_values_text(uint32_t mask,
+			      const uint8_t values[][TR_DIGEST_LEN])
+{
+	unsigned i;
+
+	for (i = 0; i < TR_PCR_COUNT; i++) {
+		if (!(mask >> i & 1))
+			continue;
+		printf("pcr %-2u:   sha256:", i);
+		print_hex(values[i], TR_DIGEST_LEN);
+		printf("\n");
+	}
+}
+
+static void print_values_json(uint32_t mask,
+			      const uint8_t values[][TR_DIGEST_LEN])
+{
+	const char *sep = "";
+	unsigned i;
+
+	printf("{");
+	for (i = 0; i < TR_PCR_COUNT; i++) {
+		if (!(mask >> i & 1))
+			continue;
+		printf("%s\"%u\":\"", sep, i);
+		print_hex(values[i], TR_DIGEST_LEN);
+		printf("\"");
+		sep = ",";
+	}
+	printf("}");
+}
+
 static void inspect_text(const char *path, const struct tr_bundle_header *h)
 {
 	const char *kdf = tr_bundle_pin_kdf_name(h);
-	unsigned i;
 
 	printf("bundle:   %s\nversion:  %u\nname:     %s\nkind:     %s\n"
 	       "pin:      %s", path, h->version, h->name,
 	       tr_bundle_kind_name(h->kind), kdf ? "yes" : "no");
-	if (h->version >= TR_BUNDLE_VERSION_PIN_KDF)
+	if (kdf && h->version >= TR_BUNDLE_VERSION_PIN_KDF)
 		printf(", %s, %u iterations", kdf, h->pin_iterations);
 	else if (kdf)
 		printf(", %s, unsalted (sealed before version 3: reseal to stretch it)",
@@ -43,16 +76,17 @@ static void inspect_text(const char *path, const struct tr_bundle_header *h)
 		printf("\nlock pcr: none\n");
 	else
 		printf("\nlock pcr: %u\n", h->lock_pcr);
-	for (i = 0; i < TR_PCR_COUNT; i++) {
-		if (!(h->pcr_mask >> i & 1))
-			continue;
-		printf("pcr %-2u:   sha256:", i);
-		print_hex(h->pcr_values[i], TR_DIGEST_LEN);
-		printf("\n");
-	}
+	print_values_text(h->pcr_mask, h->pcr_values);
 	if (h->nv_index)
 		printf("revocation: counter 0x%08x, generation %llu\n",
 		       h->nv_index, (unsigned long long)h->generation);
+	if (h->version == TR_BUNDLE_VERSION_SIGNED) {
+		printf("signed policy: pcrs sha256:");
+		print_pcr_list(h->policy_pcrs);
+		printf(", key ");
+		print_hex(h->policy_key.name, h->policy_key.name_len);
+		printf("\n");
+	}
 	printf("policy:   ");
 	print_hex(h->policy, TR_DIGEST_LEN);
 	printf("\nsrk:      0x%08x (%zu bytes pinned)\npayload:  %zu bytes, AES-256-GCM\n",
@@ -61,8 +95,7 @@ static void inspect_text(const char *path, const struct tr_bundle_header *h)
 
 static void inspect_json(const struct tr_bundle_header *h)
 {
-	const char *sep = "", *kdf = tr_bundle_pin_kdf_name(h);
-	unsigned i;
+	const char *kdf = tr_bundle_pin_kdf_name(h);
 
 	/* Names are [A-Za-z0-9._-]: nothing to escape. */
 	printf("{\"version\":%u,\"name\":\"%s\",\"kind\":\"%s\",\"pin\":%s",
@@ -70,27 +103,25 @@ static void inspect_json(const struct tr_bundle_header *h)
 	       kdf ? "true" : "false");
 	if (kdf)
 		printf(",\"pin_kdf\":\"%s\"", kdf);
-	if (h->version >= TR_BUNDLE_VERSION_PIN_KDF)
+	if (kdf && h->version >= TR_BUNDLE_VERSION_PIN_KDF)
 		printf(",\"pin_iterations\":%u", h->pin_iterations);
 	printf(",\"pcr_bank\":\"sha256\",\"pcrs\":[");
 	print_pcr_list(h->pcr_mask);
 	if (h->lock_pcr == TR_LOCK_PCR_NONE)
-		printf("],\"lock_pcr\":null,\"pcr_values\":{");
+		printf("],\"lock_pcr\":null,\"pcr_values\":");
 	else
-		printf("],\"lock_pcr\":%u,\"pcr_values\":{", h->lock_pcr);
-	sep = "";
-	for (i = 0; i < TR_PCR_COUNT; i++) {
-		if (!(h->pcr_mask >> i & 1))
-			continue;
-		printf("%s\"%u\":\"", sep, i);
-		print_hex(h->pcr_values[i], TR_DIGEST_LEN);
-		printf("\"");
-		sep = ",";
-	}
-	printf("}");
+		printf("],\"lock_pcr\":%u,\"pcr_values\":", h->lock_pcr);
+	print_values_json(h->pcr_mask, h->pcr_values);
 	if (h->nv_index)
 		printf(",\"revocation\":{\"nv_index\":\"0x%08x\",\"generation\":%llu}",
 		       h->nv_index, (unsigned long long)h->generation);
+	if (h->version == TR_BUNDLE_VERSION_SIGNED) {
+		printf(",\"signed_policy\":{\"pcrs\":[");
+		print_pcr_list(h->policy_pcrs);
+		printf("],\"key_name\":\"");
+		print_hex(h->policy_key.name, h->policy_key.name_len);
+		printf("\"}");
+	}
 	printf(",\"policy\":\"");
 	print_hex(h->policy, TR_DIGEST_LEN);
 	printf("\",\"srk_handle\":\"0x%08x\",\"payload_bytes\":%zu}\n",
@@ -113,15 +144,17 @@ int cmd_inspect(int argc, char **argv)
 		if (opt == OPT_JSON) {
 			json = 1;
 		} else if (opt == 'h') {
-			printf("Usage: tlsroot inspect BUNDLE [--json]\n"
-			       "Show a bundle's header (never its secrets); see tlsroot-bundle(5).\n");
+			printf("Usage: tlsroot inspect (BUNDLE | FILE.tpol) [--json]\n"
+			       "Show a bundle's header (never its secrets) or a signed policy; see tlsroot-bundle(5).\n");
 			return TR_EXIT_OK;
 		} else {
 			return TR_EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1)
-		return cli_usage_error("inspect needs exactly one BUNDLE");
+		return cli_usage_error("inspect needs exactly one BUNDLE or FILE.tpol");
+	if (has_suffix(argv[optind], TR_POLICY_SUFFIX))
+		return inspect_policy_file(argv[optind], json);
 	h = malloc(sizeof(*h));
 	if (!h)
 		return TR_EXIT_FAILURE;
@@ -135,5 +168,57 @@ int cmd_inspect(int argc, char **argv)
 		free(buf);
 	}
 	free(h);
+	return ret;
+}
+
+static const char *signature_name(const struct tr_signed_policy *p)
+{
+	unsigned alg = (unsigned)p->sig[0] << 8 | p->sig[1];
+
+	return alg == TPM2_ALG_ECDSA ? "ecdsa-sha256" : "rsassa-sha256";
+}
+
+static void policy_text(const char *path, const struct tr_signed_policy *p)
+{
+	printf("policy:   %s\nkey:      ", path);
+	print_hex(p->key_name, p->key_name_len);
+	printf("\nsignature: %s\npcrs:     sha256:", signature_name(p));
+	print_pcr_list(p->pcr_mask);
+	printf("\n");
+	print_values_text(p->pcr_mask, p->pcr_values);
+	printf("approved: ");
+	print_hex(p->approved, TR_DIGEST_LEN);
+	printf("\n");
+}
+
+static void policy_json(const struct tr_signed_policy *p)
+{
+	printf("{\"version\":%u,\"key_name\":\"", TR_POLICY_FILE_VERSION);
+	print_hex(p->key_name, p->key_name_len);
+	printf("\",\"signature\":\"%s\",\"pcr_bank\":\"sha256\",\"pcrs\":[",
+	       signature_name(p));
+	print_pcr_list(p->pcr_mask);
+	printf("],\"pcr_values\":");
+	print_values_json(p->pcr_mask, p->pcr_values);
+	printf(",\"approved\":\"");
+	print_hex(p->approved, TR_DIGEST_LEN);
+	printf("\"}\n");
+}
+
+int inspect_policy_file(const char *path, int json)
+{
+	struct tr_signed_policy *p = malloc(sizeof(*p));
+	struct tr_error err;
+	int ret = 0;
+
+	if (!p)
+		return TR_EXIT_FAILURE;
+	if (read_policy(path, p, &err) < 0)
+		ret = cli_fail(&err);
+	else if (json)
+		policy_json(p);
+	else
+		policy_text(path, p);
+	free(p);
 	return ret;
 }

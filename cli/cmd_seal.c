@@ -11,6 +11,7 @@
 
 #include "cli/cli_tpm.h"
 #include "cli/pcr_policy.h"
+#include "tpm/signed_policy.h"
 
 #define PSK_FILE_MAX 256
 #define DEFAULT_LOCK_PCR 15
@@ -24,6 +25,9 @@ struct seal_args {
 	int secure_boot_only;   /* --secure-boot-only: PCR 7 alone is meant */
 	int revocation;         /* enum tr_revocation: --revocable, --revoke-older */
 	uint32_t pcrs;          /* --pcrs */
+	const char *policy_key_file; /* --policy-key: signed policies */
+	uint32_t policy_pcrs;   /* --policy-pcrs: what they must cover */
+	struct tr_policy_key policy_key;
 	uint32_t mask;          /* every PCR bound, the lock PCR included */
 	uint32_t given;         /* PCRs with a --pcr value */
 	uint8_t lock_pcr;
@@ -36,7 +40,8 @@ static void seal_usage(FILE *f)
 	fprintf(f,
 		"Usage: tlsroot seal NAME (--cert F --key F | --psk-file F --hostnqn H\n"
 		"                   --subnqn S [--identity-version 0|1] [--compat])\n"
-		"                   (--pcrs LIST | --pcr N=sha256:HEX ... | --secure-boot-only)\n"
+		"                   (--pcrs LIST | --pcr N=sha256:HEX ... | --secure-boot-only |\n"
+		"                    --policy-key PUB.pem --policy-pcrs LIST)\n"
 		"                   [--lock-pcr 8..15|none] [--revocable | --revoke-older]\n"
 		"                   [--pin-file F] [--tcti T] [--tpm-timeout S] -o BUNDLE\n"
 		"Seal an identity to this machine's TPM; see tlsroot-seal(8).\n");
@@ -44,24 +49,12 @@ static void seal_usage(FILE *f)
 
 static int seal_pcr_option(int opt, struct seal_args *a)
 {
-	uint8_t value[TR_DIGEST_LEN];
-	struct tr_error err;
-	unsigned pcr;
-	uint32_t mask;
-
-	if (opt == OPT_PCRS) {
-		if (tr_pcr_list_parse(optarg, &mask, &err) < 0)
-			return cli_fail(&err);
-		a->pcrs |= mask;
-		return 0;
-	}
-	if (opt == OPT_PCR) {
-		if (tr_pcr_value_parse(optarg, &pcr, value, &err) < 0)
-			return cli_fail(&err);
-		memcpy(a->values[pcr], value, TR_DIGEST_LEN);
-		a->given |= 1u << pcr;
-		return 0;
-	}
+	if (opt == OPT_PCRS || opt == OPT_PCR)
+		return pcr_value_option(opt, optarg, &a->pcrs, &a->given,
+					a->values);
+	if (opt == OPT_POLICY_PCRS)
+		return pcr_value_option(OPT_PCRS, optarg, &a->policy_pcrs,
+					NULL, NULL);
 	return parse_lock_pcr(optarg, &a->lock_pcr);
 }
 
@@ -75,6 +68,8 @@ static int seal_parse(int argc, char **argv, struct seal_args *a)
 		{ "identity-version", 1, NULL, OPT_IDVER },
 		{ "compat", 0, NULL, OPT_COMPAT },
 		{ "pcrs", 1, NULL, OPT_PCRS }, { "pcr", 1, NULL, OPT_PCR },
+		{ "policy-key", 1, NULL, OPT_POLICY_KEY },
+		{ "policy-pcrs", 1, NULL, OPT_POLICY_PCRS },
 		{ "lock-pcr", 1, NULL, OPT_LOCK_PCR },
 		{ "secure-boot-only", 0, NULL, OPT_SECURE_BOOT_ONLY },
 		{ "revocable", 0, NULL, OPT_REVOCABLE },
@@ -99,6 +94,7 @@ static int seal_parse(int argc, char **argv, struct seal_args *a)
 		case OPT_HOSTNQN: a->hostnqn = optarg; break;
 		case OPT_SUBNQN: a->subnqn = optarg; break;
 		case 'o': a->out = optarg; break;
+		case OPT_POLICY_KEY: a->policy_key_file = optarg; break;
 		case OPT_COMPAT: a->compat = 1; break;
 		case OPT_SECURE_BOOT_ONLY: a->secure_boot_only = 1; break;
 		/* --revoke-older implies --revocable, whatever the order. */
@@ -114,6 +110,7 @@ static int seal_parse(int argc, char **argv, struct seal_args *a)
 			break;
 		case OPT_PCR:
 		case OPT_PCRS:
+		case OPT_POLICY_PCRS:
 		case OPT_LOCK_PCR:
 			rc = seal_pcr_option(opt, a);
 			if (rc)
@@ -150,11 +147,59 @@ static int seal_check(const struct seal_args *a)
 }
 
 /*
+ * With --policy-key the PCRs are bound through signed policies over
+ * --policy-pcrs; the object binds the lock PCR alone. PCR 7 alone is
+ * refused there as for --pcrs.
+ */
+static int seal_signed_check(const struct seal_args *a)
+{
+	if (a->pcrs | a->given)
+		return cli_usage_error("with --policy-key the PCRs are bound through signed policies: name them with --policy-pcrs, not --pcrs or --pcr");
+	if (!a->policy_pcrs)
+		return cli_usage_error("--policy-key needs --policy-pcrs LIST: the PCRs its signed policies cover (for example 4,7 or 11)");
+	if (a->lock_pcr != TR_LOCK_PCR_NONE &&
+	    a->policy_pcrs >> a->lock_pcr & 1)
+		return cli_usage_error("--policy-pcrs must not include the lock PCR %u: the bundle binds it directly, at its reset value",
+				       a->lock_pcr);
+	if (a->secure_boot_only && a->policy_pcrs != 1u << 7)
+		return cli_usage_error("--secure-boot-only binds PCR 7 alone; drop it, or drop the other PCRs of --policy-pcrs");
+	if (!a->secure_boot_only &&
+	    pcr_policy_is_secure_boot_only(a->policy_pcrs, TR_LOCK_PCR_NONE))
+		return cli_usage_error("PCR 7 alone binds only the Secure Boot state: any kernel, initramfs or command line that Secure Boot admits (rd.break included) would unseal; add PCRs (4, 11, 12 ...) to --policy-pcrs or say --secure-boot-only");
+	return 0;
+}
+
+static int seal_signed_policy(struct seal_args *a)
+{
+	struct tr_error err;
+	uint8_t *pem = NULL;
+	size_t len;
+	int ret = seal_signed_check(a);
+
+	if (ret)
+		return ret;
+	if (tr_read_file(a->policy_key_file, TR_POLICY_KEY_FILE_MAX, &pem, &len,
+			 &err) < 0 ||
+	    tr_policy_key_from_pem(pem, len, &a->policy_key, &err) < 0) {
+		snprintf(err.msg + strlen(err.msg), sizeof(err.msg) - strlen(err.msg),
+			 " (--policy-key %s)", a->policy_key_file);
+		ret = cli_fail(&err);
+	}
+	free(pem);
+	a->mask = a->lock_pcr == TR_LOCK_PCR_NONE ? 0 : 1u << a->lock_pcr;
+	return ret;
+}
+
+/*
  * PCR 7 alone admits every kernel, initramfs and command line that Secure
  * Boot admits (a changed initramfs, rd.break): only on request.
  */
 static int seal_policy(struct seal_args *a)
 {
+	if (a->policy_key_file)
+		return seal_signed_policy(a);
+	if (a->policy_pcrs)
+		return cli_usage_error("--policy-pcrs needs --policy-key PUB.pem");
 	a->mask = a->pcrs | a->given;
 	if (a->secure_boot_only) {
 		if (a->mask & ~(1u << 7))
@@ -212,72 +257,6 @@ out:
 	return ret;
 }
 
-/*
- * Written next to the target, then renamed: a reader never sees half a
- * file. The temporary file is created before the TPM is used, so that a
- * bad -o fails before --revoke-older advances the counter.
- */
-struct output {
-	const char *path;
-	char tmp[4096];
-	int fd;
-};
-
-static int open_output(struct output *o, const char *path)
-{
-	o->path = path;
-	o->fd = -1;
-	if (snprintf(o->tmp, sizeof(o->tmp), "%s.XXXXXX", path) >=
-	    (int)sizeof(o->tmp))
-		return cli_usage_error("output path too long");
-	o->fd = mkstemp(o->tmp);
-	if (o->fd >= 0)
-		return 0;
-	fprintf(stderr, "tlsroot: cannot write %s: %s\n", path, strerror(errno));
-	return TR_EXIT_FAILURE;
-}
-
-static void discard_output(struct output *o)
-{
-	if (o->fd < 0)
-		return;
-	close(o->fd);
-	unlink(o->tmp);
-	o->fd = -1;
-}
-
-static int write_bundle(struct output *o, const uint8_t *buf, size_t len)
-{
-	const char *path = o->path;
-	char *tmp = o->tmp;
-	size_t off = 0;
-	ssize_t n;
-	int fd = o->fd;
-
-	o->fd = -1;
-	while (off < len) {
-		n = write(fd, buf + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto fail_fd;
-		off += (size_t)n;
-	}
-	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		goto fail_unlink;
-	}
-	if (rename(tmp, path) < 0)
-		goto fail_unlink;
-	return 0;
-fail_fd:
-	close(fd);
-fail_unlink:
-	unlink(tmp);
-	fprintf(stderr, "tlsroot: cannot write %s: %s\n", path, strerror(errno));
-	return TR_EXIT_FAILURE;
-}
-
 /* Fill values for every PCR in mask: given ones, zero lock, read the rest. */
 static int seal_pcr_values(struct seal_args *a, struct tr_tpm *t,
 			   uint32_t mask)
@@ -315,8 +294,12 @@ static int seal_run(struct seal_args *a, const struct tr_secret *payload,
 
 	req.kind = a->cert ? TR_BUNDLE_X509 : TR_BUNDLE_PSK;
 	req.pcr_mask = a->mask;
+	if (a->policy_key_file) {
+		req.policy_key = &a->policy_key;
+		req.policy_pcrs = a->policy_pcrs;
+	}
 	req.pcr_values = (const uint8_t (*)[TR_DIGEST_LEN])a->values;
-	ret = open_output(&o, a->out);
+	ret = output_open(&o, a->out);
 	if (!ret)
 		ret = open_tpm(&a->tpm, &t);
 	if (!ret)
@@ -325,8 +308,8 @@ static int seal_run(struct seal_args *a, const struct tr_secret *payload,
 		ret = cli_fail(&err);
 	tr_tpm_close(t);
 	if (!ret)
-		ret = write_bundle(&o, bundle, len);
-	discard_output(&o);
+		ret = output_commit(&o, bundle, len);
+	output_discard(&o);
 	free(bundle);
 	if (!ret && a->revocation)
 		printf("revocable: counter 0x%08x at generation %llu%s\n",
@@ -365,7 +348,8 @@ int cmd_seal(int argc, char **argv)
 	tr_secret_free(&payload);
 	tr_secret_free(&pin_buf);
 	if (!ret) {
-		pcr_policy_print(stderr, a.mask, a.lock_pcr);
+		pcr_policy_print(stderr, a.mask, a.lock_pcr, a.policy_pcrs,
+				 a.policy_key_file ? &a.policy_key : NULL);
 		printf("sealed %s (%s) to %s\n", a.name,
 		       a.cert ? "x509" : "psk", a.out);
 	}

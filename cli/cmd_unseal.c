@@ -23,14 +23,8 @@ struct unseal_args {
 	char *paths[MAX_BUNDLES];
 	int n_paths;
 	char *owned[MAX_BUNDLES];   /* paths found in --dir */
+	struct policy_files pol;    /* --policy, --policy-dir */
 };
-
-static int has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n > m && !strcmp(s + n - m, suffix);
-}
 
 static int bundle_file(const struct dirent *d)
 {
@@ -87,11 +81,15 @@ static int unseal_parse(int argc, char **argv, struct unseal_args *a)
 		{ "pin-tries", 1, NULL, OPT_PIN_TRIES },
 		{ "tcti", 1, NULL, OPT_TCTI },
 		{ "tpm-timeout", 1, NULL, OPT_TIMEOUT },
+		{ "policy", 1, NULL, OPT_POLICY },
+		{ "policy-dir", 1, NULL, OPT_POLICY_DIR },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	int opt, rc;
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		rc = tpm_option(opt, &a->tpm);
+		if (rc == 0)
+			rc = policy_files_option(&a->pol, opt, optarg);
 		if (rc == 1)
 			continue;
 		if (rc)
@@ -116,6 +114,7 @@ static int unseal_parse(int argc, char **argv, struct unseal_args *a)
 			printf("Usage: tlsroot unseal [BUNDLE...|--dir D] [--verify]\n"
 			       "                      [--pin-file F | --ask-pin [--pin-tries N]]\n"
 			       "                      [--lock-pcr 8..15|none] [--tcti T] [--tpm-timeout S]\n"
+			       "                      [--policy FILE.tpol ... | --policy-dir D]\n"
 			       "Unseal bundles into the kernel keyrings, then lock; see tlsroot-seal(8).\n");
 			return -1;
 		} else {
@@ -268,8 +267,8 @@ static void note_failure(struct unseal_run *r, const struct tr_error *err,
  * one count of the TPM's dictionary-attack lockout, as with --pin-file.
  */
 static int unseal_asking(struct tr_tpm *t, const struct tr_bundle_header *h,
-			 int tries, struct tr_secret *payload,
-			 struct tr_error *err)
+			 int tries, const struct tr_policy_set *set,
+			 struct tr_secret *payload, struct tr_error *err)
 {
 	struct tr_secret pin = { 0 };
 	char prompt[128];
@@ -281,7 +280,7 @@ static int unseal_asking(struct tr_tpm *t, const struct tr_bundle_header *h,
 		if (pin_prompt(prompt, &pin, err) < 0)
 			return -1;
 		tr_error_clear(err);
-		ret = tr_tpm_unseal(t, h, &pin, payload, err);
+		ret = tr_tpm_unseal(t, h, &pin, set, payload, err);
 		tr_secret_free(&pin);
 		if (ret == 0 || err->code != TR_EXIT_PIN)
 			return ret;
@@ -294,9 +293,10 @@ static int unseal_asking(struct tr_tpm *t, const struct tr_bundle_header *h,
 }
 
 static void unseal_path(struct tr_tpm *t, const char *path,
-			const struct tr_secret *pin, int ask_pin,
-			int expect_lock, struct unseal_run *r)
+			const struct tr_secret *pin, const struct unseal_args *a,
+			struct unseal_run *r)
 {
+	int ask_pin = a->ask_pin, expect_lock = a->lock_pcr;
 	int ret;
 
 	struct tr_bundle_header *h = malloc(sizeof(*h));
@@ -313,9 +313,11 @@ static void unseal_path(struct tr_tpm *t, const char *path,
 		if (h->lock_pcr != TR_LOCK_PCR_NONE)
 			r->lock |= 1u << h->lock_pcr;
 		if (ask_pin && !pin && h->flags & TR_BUNDLE_FLAG_PIN)
-			ret = unseal_asking(t, h, ask_pin, &u->payload, &err);
+			ret = unseal_asking(t, h, ask_pin, &a->pol.set,
+					    &u->payload, &err);
 		else
-			ret = tr_tpm_unseal(t, h, pin, &u->payload, &err);
+			ret = tr_tpm_unseal(t, h, pin, &a->pol.set,
+					    &u->payload, &err);
 		if (ret == 0) {
 			snprintf(u->name, sizeof(u->name), "%s", h->name);
 			u->kind = h->kind;
@@ -383,7 +385,7 @@ static int unseal_all(struct tr_tpm *t, const struct unseal_args *a,
 	int i, ret, skipped;
 
 	for (i = 0; i < a->n_paths; i++)
-		unseal_path(t, a->paths[i], pin, a->ask_pin, a->lock_pcr, r);
+		unseal_path(t, a->paths[i], pin, a, r);
 	/* Lock even after failures: the next process must find it locked. */
 	ret = a->verify ? 0 : lock_pcrs(t, r->lock);
 	if (ret) {
@@ -414,6 +416,8 @@ int cmd_unseal(int argc, char **argv)
 	optind = 1;
 	ret = unseal_parse(argc, argv, &a);
 	if (!ret)
+		ret = policy_files_load(&a.pol);
+	if (!ret)
 		ret = read_pin(&a.tpm, &pin_buf, &pin, 0);
 	if (!ret)
 		ret = open_tpm(&a.tpm, &t);
@@ -430,5 +434,6 @@ int cmd_unseal(int argc, char **argv)
 	tr_secret_free(&pin_buf);
 	for (i = 0; i < a.n_paths; i++)
 		free(a.owned[i]);
+	policy_files_free(&a.pol);
 	return ret < 0 ? TR_EXIT_OK : ret;
 }

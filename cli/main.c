@@ -15,6 +15,7 @@ static const struct cli_command commands[] = {
 	{ "seal", "seal an identity to this machine's TPM", cmd_seal },
 	{ "inspect", "show a sealed bundle's header", cmd_inspect },
 	{ "unseal", "unseal bundles into the kernel keyrings, then lock", cmd_unseal },
+	{ "policy", "sign a PCR policy for signed-policy bundles, or show one", cmd_policy },
 	{ "lock", "invalidate the placed keys and extend the lock PCR (emergency)", cmd_lock },
 	{ "cmdline", "print the boot configuration from the kernel command line", cmd_cmdline },
 	{ "key", "add, list, resolve and remove identities in the kernel keyrings", cmd_key },

@@ -5,6 +5,7 @@
  * shim and systemd-stub measure).
  */
 #include "cli/pcr_policy.h"
+#include "tpm/signed_policy.h"
 
 #define PCR(n) (1u << (n))
 
@@ -45,27 +46,45 @@ int pcr_policy_is_secure_boot_only(uint32_t mask, unsigned lock)
 	return mask == PCR(7);
 }
 
-void pcr_policy_print(FILE *f, uint32_t mask, unsigned lock)
+static void print_bound(FILE *f, uint32_t mask, unsigned lock,
+			uint32_t signed_pcrs)
 {
 	const char *sep = "";
 	unsigned i;
-	int any = 0;
 
 	fprintf(f, "tlsroot: the policy binds");
 	for (i = 0; i < 32; i++) {
-		if (!(mask & PCR(i)))
+		if (!((mask | signed_pcrs) & PCR(i)))
 			continue;
 		if (i == lock)
 			fprintf(f, "%s PCR %u (the lock: reset value, extended at unseal)",
 				sep, i);
 		else
-			fprintf(f, "%s PCR %u (%s)", sep, i,
-				i < 16 ? pcr_meaning[i] : "not measured at boot");
+			fprintf(f, "%s PCR %u (%s%s)", sep, i,
+				i < 16 ? pcr_meaning[i] : "not measured at boot",
+				signed_pcrs & PCR(i) ? "; through signed policies" : "");
 		sep = ",";
 	}
 	fprintf(f, "\n");
+}
+
+void pcr_policy_print(FILE *f, uint32_t mask, unsigned lock,
+		      uint32_t signed_pcrs, const struct tr_policy_key *key)
+{
+	char fpr[2 * TR_TPM_NAME_MAX + 1];
+	unsigned i;
+	int any = 0;
+
+	if (!key)
+		signed_pcrs = 0;
+	print_bound(f, mask, lock, signed_pcrs);
+	if (key) {
+		tr_hex(key->name, key->name_len, fpr);
+		fprintf(f, "tlsroot: PCRs through signed policies: the values in any policy signed by key %s; unseal needs one signed for the boot's values (tlsroot policy sign)\n",
+			fpr);
+	}
 	for (i = 0; i < sizeof(boot_parts) / sizeof(boot_parts[0]); i++) {
-		if (mask & boot_parts[i].pcrs)
+		if ((mask | signed_pcrs) & boot_parts[i].pcrs)
 			continue;
 		fprintf(f, "%s %s (PCR %s)", any ? "," : "tlsroot: not bound:",
 			boot_parts[i].part, boot_parts[i].list);
@@ -73,6 +92,7 @@ void pcr_policy_print(FILE *f, uint32_t mask, unsigned lock)
 	}
 	if (any)
 		fprintf(f, "; see tlsroot-seal(8)\n");
+	/* Signed policies are signed after the image is built: no circle. */
 	if (mask & (PCR(9) | PCR(11)))
 		fprintf(f, "tlsroot: note: PCR 9 and 11 measure the initramfs; a bundle inside the image it measures can never match (seal those PCRs only for a bundle delivered outside it)\n");
 }

@@ -31,6 +31,7 @@ enum tr_exit {
 	TR_EXIT_VERSION = 16,    /* unknown bundle version */
 	TR_EXIT_TPM = 17,        /* any other TPM error */
 	TR_EXIT_REVOKED = 18,    /* bundle revoked by its identity's counter */
+	TR_EXIT_NOPOLICY = 19,   /* no signed policy for this boot, or a bad one */
 	TR_EXIT_AGENT = 20,      /* agent unreachable or refused */
 };
 

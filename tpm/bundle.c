@@ -10,6 +10,7 @@
 #include <gnutls/gnutls.h>
 #include <tss2/tss2_mu.h>
 
+#include "tpm/signed_policy.h"
 #include "tpm/tpm.h"
 #include "tpm/wire.h"
 
@@ -55,18 +56,6 @@ static int corrupt(struct tr_error *err, const char *what)
 	return -1;
 }
 
-static int read_blob(struct tr_wire *r, uint8_t *dst, size_t cap,
-		     size_t *len)
-{
-	uint16_t n;
-
-	if (tr_wire_u16(r, &n) < 0 || n == 0 || n > cap ||
-	    tr_wire_bytes(r, dst, n) < 0)
-		return -1;
-	*len = n;
-	return 0;
-}
-
 static int check_tpm_blobs(const struct tr_bundle_header *h)
 {
 	TPM2B_PUBLIC pub;
@@ -84,6 +73,14 @@ static int check_tpm_blobs(const struct tr_bundle_header *h)
 	return 0;
 }
 
+/* Version 4 binds its lock PCR alone directly (or nothing). */
+static uint32_t lock_mask(const struct tr_bundle_header *h)
+{
+	if (h->lock_pcr == TR_LOCK_PCR_NONE)
+		return 0;
+	return h->lock_pcr < TR_PCR_COUNT ? 1u << h->lock_pcr : ~0u;
+}
+
 static int parse_pcrs(struct tr_wire *r, struct tr_bundle_header *h,
 		      struct tr_error *err)
 {
@@ -94,8 +91,12 @@ static int parse_pcrs(struct tr_wire *r, struct tr_bundle_header *h,
 		return corrupt(err, "PCR selection truncated");
 	if (h->pcr_bank != TPM2_ALG_SHA256)
 		return corrupt(err, "PCR bank is not sha256");
-	if (h->pcr_mask == 0 || (h->pcr_mask >> TR_PCR_COUNT))
+	if (h->version == TR_BUNDLE_VERSION_SIGNED) {
+		if (h->pcr_mask != lock_mask(h))
+			return corrupt(err, "a signed-policy bundle binds its lock PCR alone");
+	} else if (h->pcr_mask == 0 || (h->pcr_mask >> TR_PCR_COUNT)) {
 		return corrupt(err, "bad PCR mask");
+	}
 	if (h->lock_pcr != TR_LOCK_PCR_NONE &&
 	    (h->lock_pcr >= TR_PCR_COUNT || !(h->pcr_mask >> h->lock_pcr & 1)))
 		return corrupt(err, "lock PCR outside the PCR mask");
@@ -118,7 +119,7 @@ static int parse_counter(struct tr_wire *r, struct tr_bundle_header *h,
 	if (tr_wire_u32(r, &h->nv_index) < 0 ||
 	    tr_wire_u64(r, &h->generation) < 0)
 		return corrupt(err, "revocation counter truncated");
-	if (h->version == TR_BUNDLE_VERSION_PIN_KDF && !h->nv_index) {
+	if (h->version >= TR_BUNDLE_VERSION_PIN_KDF && !h->nv_index) {
 		if (h->generation)
 			return corrupt(err, "revocation generation without a counter");
 		return 0;
@@ -128,11 +129,16 @@ static int parse_counter(struct tr_wire *r, struct tr_bundle_header *h,
 	return 0;
 }
 
-/* Version 3: the salt and iteration count of the PIN's PBKDF2. */
+/*
+ * Version 3, and 4 with a PIN: the salt and iteration count of the PIN's
+ * PBKDF2.
+ */
 static int parse_pin_kdf(struct tr_wire *r, struct tr_bundle_header *h,
 			 struct tr_error *err)
 {
-	if (h->version < TR_BUNDLE_VERSION_PIN_KDF)
+	if (h->version < TR_BUNDLE_VERSION_PIN_KDF ||
+	    (h->version == TR_BUNDLE_VERSION_SIGNED &&
+	     !(h->flags & TR_BUNDLE_FLAG_PIN)))
 		return 0;
 	if (!(h->flags & TR_BUNDLE_FLAG_PIN))
 		return corrupt(err, "version 3 without the PIN flag");
@@ -141,6 +147,24 @@ static int parse_pin_kdf(struct tr_wire *r, struct tr_bundle_header *h,
 		return corrupt(err, "PIN key derivation truncated");
 	if (!tr_pin_iterations_valid(h->pin_iterations))
 		return corrupt(err, "PIN iteration count outside 1000..10000000");
+	return 0;
+}
+
+/* Version 4: the PCRs the signed policies cover, and the key that signs. */
+static int parse_signed(struct tr_wire *r, struct tr_bundle_header *h,
+			struct tr_error *err)
+{
+	struct tr_policy_key *k = &h->policy_key;
+
+	if (h->version != TR_BUNDLE_VERSION_SIGNED)
+		return 0;
+	if (tr_wire_u32(r, &h->policy_pcrs) < 0 ||
+	    tr_wire_blob(r, k->pub, sizeof(k->pub), &k->pub_len) < 0)
+		return corrupt(err, "signed policy key truncated");
+	if (h->policy_pcrs == 0 || h->policy_pcrs >> TR_PCR_COUNT)
+		return corrupt(err, "bad signed policy PCR mask");
+	if (tr_policy_key_check(k) < 0)
+		return corrupt(err, "signed policy key is not an ECC P-256 or RSA key");
 	return 0;
 }
 
@@ -173,9 +197,9 @@ static int parse_tpm_part(struct tr_wire *r, struct tr_bundle_header *h,
 	if (tr_wire_u16(r, &policy_len) < 0 || policy_len != TR_DIGEST_LEN ||
 	    tr_wire_bytes(r, h->policy, TR_DIGEST_LEN) < 0)
 		return corrupt(err, "policy digest truncated");
-	if (read_blob(r, h->srk, sizeof(h->srk), &h->srk_len) < 0 ||
-	    read_blob(r, h->pub, sizeof(h->pub), &h->pub_len) < 0 ||
-	    read_blob(r, h->priv, sizeof(h->priv), &h->priv_len) < 0)
+	if (tr_wire_blob(r, h->srk, sizeof(h->srk), &h->srk_len) < 0 ||
+	    tr_wire_blob(r, h->pub, sizeof(h->pub), &h->pub_len) < 0 ||
+	    tr_wire_blob(r, h->priv, sizeof(h->priv), &h->priv_len) < 0)
 		return corrupt(err, "TPM objects truncated");
 	if (check_tpm_blobs(h) < 0)
 		return corrupt(err, "sealed key is not a TPM keyedhash object");
@@ -204,7 +228,7 @@ int tr_bundle_parse(const uint8_t *buf, size_t len, struct tr_bundle_header *h,
 	}
 	if (parse_name_kind(&r, h, err) < 0 || parse_pcrs(&r, h, err) < 0 ||
 	    parse_counter(&r, h, err) < 0 || parse_pin_kdf(&r, h, err) < 0 ||
-	    parse_tpm_part(&r, h, err) < 0)
+	    parse_signed(&r, h, err) < 0 || parse_tpm_part(&r, h, err) < 0)
 		return -1;
 	if (tr_wire_bytes(&r, h->nonce, sizeof(h->nonce)) < 0 ||
 	    tr_wire_u32(&r, &payload_len) < 0)
@@ -228,6 +252,8 @@ int tr_pin_iterations_valid(uint32_t n)
 
 uint16_t tr_bundle_version_of(const struct tr_bundle_header *h)
 {
+	if (h->policy_key.pub_len)
+		return TR_BUNDLE_VERSION_SIGNED;
 	if (h->flags & TR_BUNDLE_FLAG_PIN)
 		return TR_BUNDLE_VERSION_PIN_KDF;
 	return h->nv_index ? TR_BUNDLE_VERSION_COUNTER :
@@ -265,9 +291,15 @@ static int write_header(struct tr_wire *w, const struct tr_bundle_header *h,
 		tr_wire_put_u32(w, h->nv_index);
 		tr_wire_put_u64(w, h->nv_index ? h->generation : 0);
 	}
-	if (version >= TR_BUNDLE_VERSION_PIN_KDF) {
+	if (h->flags & TR_BUNDLE_FLAG_PIN &&
+	    version >= TR_BUNDLE_VERSION_PIN_KDF) {
 		tr_wire_put(w, h->pin_salt, sizeof(h->pin_salt));
 		tr_wire_put_u32(w, h->pin_iterations);
+	}
+	if (version == TR_BUNDLE_VERSION_SIGNED) {
+		tr_wire_put_u32(w, h->policy_pcrs);
+		tr_wire_put_u16(w, (uint16_t)h->policy_key.pub_len);
+		tr_wire_put(w, h->policy_key.pub, h->policy_key.pub_len);
 	}
 	tr_wire_put_u16(w, TR_DIGEST_LEN);
 	tr_wire_put(w, h->policy, TR_DIGEST_LEN);

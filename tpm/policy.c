@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Policy digests computed on the host (TPM 2.0 Part 3, PolicyPCR, PolicyNV
- * and PolicyAuthValue), so sealing needs no trial session and predictive
+ * Policy digests computed on the host (TPM 2.0 Part 3, PolicyPCR, PolicyNV,
+ * PolicyAuthValue and PolicyAuthorize), so sealing needs no trial session and predictive
  * sealing needs no PCR reads. Also the PCR option parsers, the PIN's
  * authValue and the revocation counter's index.
  */
@@ -114,6 +114,19 @@ static int policy_nv(uint8_t policy[TR_DIGEST_LEN],
 			     TR_DIGEST_LEN + c->name_len, err);
 }
 
+/* What follows the PCRs in every object policy: PolicyNV, PolicyAuthValue. */
+static int policy_tail(uint8_t policy[TR_DIGEST_LEN],
+		       const struct tr_policy_counter *counter, int with_pin,
+		       struct tr_error *err)
+{
+	if (counter && policy_nv(policy, counter, err) < 0)
+		return -1;
+	if (with_pin)
+		return policy_update(policy, TPM2_CC_PolicyAuthValue, NULL, 0,
+				     err);
+	return 0;
+}
+
 int tr_policy_digest(uint32_t mask, const uint8_t values[][TR_DIGEST_LEN],
 		     const struct tr_policy_counter *counter, int with_pin,
 		     uint8_t out[TR_DIGEST_LEN], struct tr_error *err)
@@ -126,12 +139,46 @@ int tr_policy_digest(uint32_t mask, const uint8_t values[][TR_DIGEST_LEN],
 	}
 	if (policy_pcr(out, mask, values, err) < 0)
 		return -1;
-	if (counter && policy_nv(out, counter, err) < 0)
+	return policy_tail(out, counter, with_pin, err);
+}
+
+/*
+ * PolicyAuthorize (Part 3, 23.16) resets the digest: H(0 || CC || keyName),
+ * then H(that || policyRef), policyRef empty.
+ */
+int tr_policy_authorized_digest(const uint8_t *key_name, size_t name_len,
+				uint32_t lock_mask,
+				const uint8_t values[][TR_DIGEST_LEN],
+				const struct tr_policy_counter *counter,
+				int with_pin, uint8_t out[TR_DIGEST_LEN],
+				struct tr_error *err)
+{
+	uint8_t first[TR_DIGEST_LEN];
+	int rc;
+
+	memset(out, 0, TR_DIGEST_LEN);
+	if (name_len == 0 || name_len > TR_TPM_NAME_MAX ||
+	    lock_mask >> TR_PCR_COUNT)
+		return hash_error(err, GNUTLS_E_INTERNAL_ERROR);
+	if (policy_update(out, TPM2_CC_PolicyAuthorize, key_name, name_len,
+			  err) < 0)
 		return -1;
-	if (with_pin)
-		return policy_update(out, TPM2_CC_PolicyAuthValue, NULL, 0,
-				     err);
-	return 0;
+	memcpy(first, out, TR_DIGEST_LEN);
+	rc = gnutls_hash_fast(GNUTLS_DIG_SHA256, first, TR_DIGEST_LEN, out);
+	if (rc < 0)
+		return hash_error(err, rc);
+	if (lock_mask && policy_pcr(out, lock_mask, values, err) < 0)
+		return -1;
+	return policy_tail(out, counter, with_pin, err);
+}
+
+int tr_policy_ahash(const uint8_t approved[TR_DIGEST_LEN],
+		    uint8_t out[TR_DIGEST_LEN], struct tr_error *err)
+{
+	int rc = gnutls_hash_fast(GNUTLS_DIG_SHA256, approved, TR_DIGEST_LEN,
+				  out);
+
+	return rc < 0 ? hash_error(err, rc) : 0;
 }
 
 uint32_t tr_counter_index(const char *name)

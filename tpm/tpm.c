@@ -482,6 +482,37 @@ static int random_bytes(gnutls_rnd_level_t level, void *buf, size_t n,
 	return rc < 0 ? -1 : 0;
 }
 
+int tr_tpm_header_policy(const struct tr_bundle_header *h,
+			 const struct tr_policy_counter *pc,
+			 uint8_t out[TR_DIGEST_LEN], struct tr_error *err)
+{
+	int pin = h->flags & TR_BUNDLE_FLAG_PIN;
+
+	if (h->version == TR_BUNDLE_VERSION_SIGNED)
+		return tr_policy_authorized_digest(h->policy_key.name,
+						   h->policy_key.name_len,
+						   h->pcr_mask, h->pcr_values,
+						   pc, pin, out, err);
+	return tr_policy_digest(h->pcr_mask, h->pcr_values, pc, pin, out, err);
+}
+
+/* A signed policy: the key and what its policies cover (version 4). */
+static int seal_signed(const struct tr_seal_request *req,
+		       struct tr_bundle_header *h, struct tr_error *err)
+{
+	if (!req->policy_key)
+		return 0;
+	if (!req->policy_pcrs || req->policy_pcrs >> TR_PCR_COUNT ||
+	    !req->policy_key->name_len) {
+		tr_error_set(err, TR_EXIT_USAGE,
+			     "a signed policy needs a key and at least one PCR in 0..23");
+		return -1;
+	}
+	h->policy_key = *req->policy_key;
+	h->policy_pcrs = req->policy_pcrs;
+	return 0;
+}
+
 static int seal_header(const struct tr_seal_request *req,
 		       struct tr_bundle_header *h, struct tr_error *err)
 {
@@ -496,7 +527,9 @@ static int seal_header(const struct tr_seal_request *req,
 	}
 	h->kind = (uint8_t)req->kind;
 	h->flags = req->pin ? TR_BUNDLE_FLAG_PIN : 0;
-	/* With a PIN 3 whatever the counter: the authValue depends on it. */
+	if (seal_signed(req, h, err) < 0)
+		return -1;
+	/* With a PIN 3 (or 4) whatever the counter: the authValue depends on it. */
 	h->version = tr_bundle_version_of(h);
 	snprintf(h->name, sizeof(h->name), "%s", req->name);
 	h->pcr_bank = TPM2_ALG_SHA256;
@@ -517,8 +550,7 @@ static int seal_header(const struct tr_seal_request *req,
 			return -1;
 	}
 	/* Refuse a bad policy before the TPM (the counter) is touched. */
-	return tr_policy_digest(h->pcr_mask, h->pcr_values, NULL,
-				req->pin != NULL, h->policy, err);
+	return tr_tpm_header_policy(h, NULL, h->policy, err);
 }
 
 /* Bind a revocable bundle to its counter; the final policy digest. */
@@ -534,9 +566,8 @@ static int seal_counter(struct tr_tpm *t, const struct tr_seal_request *req,
 	if (tr_counter_prepare(t, req, &c, err) == 0) {
 		h->nv_index = c.index;
 		h->generation = c.value;
-		ret = tr_policy_digest(h->pcr_mask, h->pcr_values,
-				       tr_counter_policy(h, &c, &pc),
-				       req->pin != NULL, h->policy, err);
+		ret = tr_tpm_header_policy(h, tr_counter_policy(h, &c, &pc),
+					   h->policy, err);
 	}
 	tr_counter_close(t, &c);
 	return ret;
@@ -572,6 +603,16 @@ out:
 	tr_wipe(auth, sizeof(auth));
 	free(h);
 	return ret;
+}
+
+TSS2_RC tr_tpm_policy_pcr(struct tr_tpm *t, ESYS_TR ps, uint32_t mask)
+{
+	TPM2B_DIGEST empty = { 0 };
+	TPML_PCR_SELECTION sel;
+
+	tr_pcr_selection(mask, &sel);
+	return Esys_PolicyPCR(t->esys, ps, ESYS_TR_NONE, ESYS_TR_NONE,
+			      ESYS_TR_NONE, &empty, &sel);
 }
 
 static int names_equal(struct tr_tpm *t, ESYS_TR a, ESYS_TR b)
@@ -674,9 +715,8 @@ static int explain_policy_mismatch(struct tr_tpm *t,
 	struct tr_policy_counter pc;
 	char list[96];
 
-	if (tr_policy_digest(h->pcr_mask, h->pcr_values,
-			     tr_counter_policy(h, c, &pc),
-			     h->flags & TR_BUNDLE_FLAG_PIN, want, err) < 0)
+	if (tr_tpm_header_policy(h, tr_counter_policy(h, c, &pc), want,
+				 err) < 0)
 		return -1;
 	if (memcmp(want, h->policy, TR_DIGEST_LEN)) {
 		tr_error_set(err, TR_EXIT_CORRUPT,
@@ -684,7 +724,7 @@ static int explain_policy_mismatch(struct tr_tpm *t,
 			     h->name, h->nv_index ? " and counter generation" : "");
 		return -1;
 	}
-	if (tr_tpm_pcr_read(t, h->pcr_mask, now, err) < 0)
+	if (h->pcr_mask && tr_tpm_pcr_read(t, h->pcr_mask, now, err) < 0)
 		return -1;
 	if (h->lock_pcr != TR_LOCK_PCR_NONE &&
 	    memcmp(now[h->lock_pcr], h->pcr_values[h->lock_pcr],
@@ -705,8 +745,8 @@ static int explain_policy_mismatch(struct tr_tpm *t,
 	return -1;
 }
 
-static int open_policy_session(struct tr_tpm *t, int pin, ESYS_TR *ps,
-			       struct tr_error *err)
+int tr_tpm_policy_session(struct tr_tpm *t, int pin, ESYS_TR *ps,
+			  struct tr_error *err)
 {
 	TPMT_SYM_DEF none = { .algorithm = TPM2_ALG_NULL };
 	TSS2_RC rc;
@@ -741,20 +781,27 @@ static TSS2_RC policy_nv(struct tr_tpm *t, const struct tr_bundle_header *h,
 			     TPM2_EO_UNSIGNED_LE);
 }
 
+/*
+ * The object policy: for version 4 first a signed policy of set
+ * authorized, then (as for the others) PolicyPCR over the PCRs the object
+ * binds directly, PolicyNV, PolicyAuthValue.
+ */
 static int start_policy(struct tr_tpm *t, const struct tr_bundle_header *h,
+			const struct tr_policy_set *set,
 			const struct tr_counter *c, ESYS_TR *ps,
 			struct tr_error *err)
 {
-	TPM2B_DIGEST empty = { 0 }, *digest = NULL;
-	TPML_PCR_SELECTION sel;
+	TPM2B_DIGEST *digest = NULL;
 	int same, pin = h->flags & TR_BUNDLE_FLAG_PIN;
-	TSS2_RC rc;
+	TSS2_RC rc = TSS2_RC_SUCCESS;
 
-	if (open_policy_session(t, pin, ps, err) < 0)
+	if (tr_tpm_policy_session(t, pin, ps, err) < 0)
 		return -1;
-	tr_pcr_selection(h->pcr_mask, &sel);
-	rc = Esys_PolicyPCR(t->esys, *ps, ESYS_TR_NONE, ESYS_TR_NONE,
-			    ESYS_TR_NONE, &empty, &sel);
+	if (h->version == TR_BUNDLE_VERSION_SIGNED &&
+	    tr_authorize_signed(t, h, set, *ps, err) < 0)
+		return -1;
+	if (h->pcr_mask)
+		rc = tr_tpm_policy_pcr(t, *ps, h->pcr_mask);
 	if (rc == TSS2_RC_SUCCESS && h->nv_index) {
 		rc = policy_nv(t, h, c, *ps);
 		/* The counter moved on since counter_check read it. */
@@ -817,6 +864,7 @@ static int set_pin(struct tr_tpm *t, ESYS_TR item,
 
 /* One policy session and Unseal; *retry when PCRs changed in between. */
 static int unseal_once(struct tr_tpm *t, const struct tr_bundle_header *h,
+		       const struct tr_policy_set *set,
 		       const struct tr_counter *c, ESYS_TR item,
 		       uint8_t key[TR_SEALED_KEY_LEN], int *retry,
 		       struct tr_error *err)
@@ -828,7 +876,7 @@ static int unseal_once(struct tr_tpm *t, const struct tr_bundle_header *h,
 	int ret = -1;
 
 	*retry = 0;
-	if (start_policy(t, h, c, &ps, err) < 0 ||
+	if (start_policy(t, h, set, c, &ps, err) < 0 ||
 	    hmac_session(t, TPMA_SESSION_ENCRYPT, err) < 0)
 		goto out;
 	rc = Esys_Unseal(t->esys, item, ps, t->session, ESYS_TR_NONE, &out);
@@ -860,8 +908,9 @@ out:
 }
 
 int tr_tpm_unseal(struct tr_tpm *t, const struct tr_bundle_header *h,
-		  const struct tr_secret *pin, struct tr_secret *payload,
-		  struct tr_error *err)
+		  const struct tr_secret *pin,
+		  const struct tr_policy_set *policies,
+		  struct tr_secret *payload, struct tr_error *err)
 {
 	struct tr_counter c = { .tr = ESYS_TR_NONE };
 	uint8_t key[TR_SEALED_KEY_LEN];
@@ -878,7 +927,8 @@ int tr_tpm_unseal(struct tr_tpm *t, const struct tr_bundle_header *h,
 	    set_pin(t, item, h, pin, err) < 0)
 		goto out;
 	while (retry && tries++ < PCR_CHANGED_RETRIES)
-		if (unseal_once(t, h, &c, item, key, &retry, err) < 0 && !retry)
+		if (unseal_once(t, h, policies, &c, item, key, &retry,
+				err) < 0 && !retry)
 			goto out;
 	if (retry) {
 		tr_error_set(err, TR_EXIT_TPM,

@@ -25,12 +25,15 @@
 /*
  * Format versions: 1 without a revocation counter, 2 with one, 3 for a
  * PIN (the counter fields, maybe zero, then the PIN's KDF salt and
- * iterations). TR_BUNDLE_VERSION is the newest.
+ * iterations), 4 for a signed policy (the version-3 layout, the KDF
+ * fields only with a PIN, then the policy key and the PCRs its signed
+ * policies cover). TR_BUNDLE_VERSION is the newest.
  */
-#define TR_BUNDLE_VERSION 3
+#define TR_BUNDLE_VERSION 4
 #define TR_BUNDLE_VERSION_PLAIN 1
 #define TR_BUNDLE_VERSION_COUNTER 2
 #define TR_BUNDLE_VERSION_PIN_KDF 3
+#define TR_BUNDLE_VERSION_SIGNED 4
 #define TR_BUNDLE_MAX (256 * 1024)     /* whole file */
 #define TR_BUNDLE_BLOB_MAX 1024        /* SRK, TPM2B_PUBLIC, TPM2B_PRIVATE */
 #define TR_BUNDLE_NONCE_LEN 12
@@ -68,6 +71,19 @@ enum tr_bundle_kind { TR_BUNDLE_X509 = 1, TR_BUNDLE_PSK = 2 };
 enum tr_bundle_flags { TR_BUNDLE_FLAG_PIN = 1 };
 
 /*
+ * The public key that signs a bundle's approved policies (version 4): its
+ * TPM2B_PUBLIC (ECC P-256 or RSA, nameAlg SHA-256, scheme NULL, the
+ * attributes tpm2_loadexternal and systemd give an external key) and its
+ * TPM Name, nameAlg || SHA-256(TPMT_PUBLIC), shown as its fingerprint.
+ */
+struct tr_policy_key {
+	uint8_t pub[TR_BUNDLE_BLOB_MAX];   /* marshalled TPM2B_PUBLIC */
+	size_t pub_len;
+	uint8_t name[TR_TPM_NAME_MAX];
+	size_t name_len;
+};
+
+/*
  * A parsed header. Blobs are copied; sealed points into the buffer that
  * was parsed (ciphertext followed by the tag).
  */
@@ -84,6 +100,8 @@ struct tr_bundle_header {
 	uint64_t generation;           /* version 2 (3: or 0): its value */
 	uint8_t pin_salt[TR_PIN_SALT_LEN]; /* version 3: PBKDF2 salt */
 	uint32_t pin_iterations;       /* version 3: PBKDF2 iterations */
+	uint32_t policy_pcrs;          /* version 4: what signed policies cover */
+	struct tr_policy_key policy_key; /* version 4: the signer */
 	uint8_t policy[TR_DIGEST_LEN];
 	uint8_t srk[TR_BUNDLE_BLOB_MAX];   /* Esys_TR_Serialize of the SRK */
 	size_t srk_len;
@@ -117,7 +135,10 @@ int tr_bundle_build(const struct tr_bundle_header *h,
 		    const uint8_t *payload, size_t payload_len,
 		    uint8_t **out, size_t *out_len, struct tr_error *err);
 
-/* The version h is written as: 3 with a PIN, 2 with a counter, else 1. */
+/*
+ * The version h is written as: 4 with a policy key, 3 with a PIN, 2 with
+ * a counter, else 1.
+ */
 uint16_t tr_bundle_version_of(const struct tr_bundle_header *h);
 
 /* A PBKDF2 iteration count a bundle may carry (MIN..MAX). */
@@ -190,6 +211,23 @@ int tr_policy_digest(uint32_t mask, const uint8_t values[][TR_DIGEST_LEN],
 		     const struct tr_policy_counter *counter, int with_pin,
 		     uint8_t out[TR_DIGEST_LEN], struct tr_error *err);
 
+/*
+ * The object policy of a signed-policy bundle (version 4):
+ * PolicyAuthorize(key_name, empty policyRef), then PolicyPCR over the PCRs
+ * of lock_mask (the lock PCR at its reset value, or none when 0), then
+ * PolicyNV and PolicyAuthValue as for tr_policy_digest.
+ */
+int tr_policy_authorized_digest(const uint8_t *key_name, size_t name_len,
+				uint32_t lock_mask,
+				const uint8_t values[][TR_DIGEST_LEN],
+				const struct tr_policy_counter *counter,
+				int with_pin, uint8_t out[TR_DIGEST_LEN],
+				struct tr_error *err);
+
+/* What a signed policy's signature covers: SHA-256(approved || policyRef ""). */
+int tr_policy_ahash(const uint8_t approved[TR_DIGEST_LEN],
+		    uint8_t out[TR_DIGEST_LEN], struct tr_error *err);
+
 /* The revocation counter's NV index for an identity name. */
 uint32_t tr_counter_index(const char *name);
 
@@ -249,8 +287,11 @@ struct tr_seal_counter {
 
 struct tr_seal_request {
 	const char *name;
+	const struct tr_policy_key *policy_key; /* NULL: PCRs bound directly */
+	uint32_t policy_pcrs;          /* with policy_key: what policies cover */
 	int kind;
-	uint32_t pcr_mask;             /* lock PCR included */
+	uint32_t pcr_mask;             /* lock PCR included; with policy_key
+					  the lock PCR alone (or 0) */
 	uint8_t lock_pcr;
 	const uint8_t (*pcr_values)[TR_DIGEST_LEN]; /* [TR_PCR_COUNT] */
 	const struct tr_secret *pin;   /* NULL: no PIN */
@@ -268,15 +309,20 @@ struct tr_seal_request {
 int tr_tpm_seal(struct tr_tpm *t, const struct tr_seal_request *req,
 		uint8_t **bundle, size_t *bundle_len, struct tr_error *err);
 
+/* The signed policies an unseal may use (tpm/signed_policy.h). */
+struct tr_policy_set;
+
 /*
  * Unseal a parsed bundle: check the SRK name and, for version 2, that the
  * revocation counter is still at the bundle's generation
  * (TR_EXIT_REVOKED otherwise), load, satisfy the policy
- * (pin may be NULL when the bundle needs none), unseal the key under a
- * salted encrypting session and decrypt the payload into locked memory.
+ * (pin may be NULL when the bundle needs none; a version-4 bundle through
+ * one of policies, which may be NULL for the others), unseal the key under
+ * a salted encrypting session and decrypt the payload into locked memory.
  */
 int tr_tpm_unseal(struct tr_tpm *t, const struct tr_bundle_header *h,
-		  const struct tr_secret *pin, struct tr_secret *payload,
-		  struct tr_error *err);
+		  const struct tr_secret *pin,
+		  const struct tr_policy_set *policies,
+		  struct tr_secret *payload, struct tr_error *err);
 
 #endif

@@ -65,4 +65,23 @@ const struct tr_policy_counter *
 tr_counter_policy(const struct tr_bundle_header *h, const struct tr_counter *c,
 		  struct tr_policy_counter *pc);
 
+/* The object policy of bundle h (with its PolicyNV step pc, or NULL). */
+int tr_tpm_header_policy(const struct tr_bundle_header *h,
+			 const struct tr_policy_counter *pc,
+			 uint8_t out[TR_DIGEST_LEN], struct tr_error *err);
+/* A policy session, salted when it will carry a PIN's HMAC. */
+int tr_tpm_policy_session(struct tr_tpm *t, int pin, ESYS_TR *ps,
+			  struct tr_error *err);
+/* PolicyPCR over the current values of the PCRs in mask. */
+TSS2_RC tr_tpm_policy_pcr(struct tr_tpm *t, ESYS_TR ps, uint32_t mask);
+/*
+ * Version 4: find a signed policy of set for the bundle's key and the
+ * PCRs' current values, and authorize it in session ps (tpm/authorize.c).
+ * TR_EXIT_NOPOLICY when none matches, or the signatures of all that match
+ * do not verify (the error names the last).
+ */
+int tr_authorize_signed(struct tr_tpm *t, const struct tr_bundle_header *h,
+			const struct tr_policy_set *set, ESYS_TR ps,
+			struct tr_error *err);
+
 #endif

@@ -24,6 +24,17 @@ int tr_wire_bytes(struct tr_wire *r, void *dst, size_t n)
 	return 0;
 }
 
+int tr_wire_blob(struct tr_wire *r, uint8_t *dst, size_t cap, size_t *len)
+{
+	uint16_t n;
+
+	if (tr_wire_u16(r, &n) < 0 || n == 0 || n > cap ||
+	    tr_wire_bytes(r, dst, n) < 0)
+		return -1;
+	*len = n;
+	return 0;
+}
+
 int tr_wire_u8(struct tr_wire *r, uint8_t *v)
 {
 	return tr_wire_bytes(r, v, 1);

@@ -21,6 +21,8 @@ struct tr_wire {
 
 int tr_wire_bytes(struct tr_wire *r, void *dst, size_t n);
 int tr_wire_skip(struct tr_wire *r, const uint8_t **at, size_t n);
+/* A u16 length 1..cap, then that many bytes into dst. */
+int tr_wire_blob(struct tr_wire *r, uint8_t *dst, size_t cap, size_t *len);
 int tr_wire_u8(struct tr_wire *r, uint8_t *v);
 int tr_wire_u16(struct tr_wire *r, uint16_t *v);
 int tr_wire_u32(struct tr_wire *r, uint32_t *v);

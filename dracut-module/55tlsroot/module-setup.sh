@@ -5,6 +5,8 @@
 # dracut.conf.d settings (optional):
 #   tlsroot_bundle_dir=DIR   sealed bundles to install (default /etc/tlsroot/bundles)
 #   tlsroot_truststore=FILE  CA certificates for the server (default /etc/tlsroot/ca.pem)
+#   tlsroot_policy_dir=DIR   signed PCR policies (*.tpol) to install (default
+#                            /etc/tlsroot/policies; tlsroot-policy(8))
 
 # Where `make install` (PREFIX=/usr/local by default) or the package put
 # the binaries. dracut searches only /sbin /bin /usr/sbin /usr/bin, and
@@ -171,6 +173,20 @@ tlsroot_scan_file() { # source-file kind(bundle|trust) tlsroot-binary
 	fi
 }
 
+# Signed PCR policies for bundles sealed with --policy-key: each must be
+# one (tlsroot policy inspect); the unseal tries those of the bundle's key.
+tlsroot_install_policies() { # tlsroot-binary
+	local dir=${tlsroot_policy_dir:-/etc/tlsroot/policies} f
+	for f in "$dracutsysrootdir$dir"/*.tpol; do
+		[[ -f $f ]] || continue
+		if ! "$1" policy inspect "$f" > /dev/null 2>&1; then
+			dfatal "55tlsroot: refusing to build: $f is not a signed tlsroot policy ($("$1" policy inspect "$f" 2>&1 | head -n1)); sign one with 'tlsroot policy sign' or remove it"
+			exit 1
+		fi
+		inst_simple "$f" "/etc/tlsroot/policies/${f##*/}"
+	done
+}
+
 tlsroot_install_config() {
 	local dir=${tlsroot_bundle_dir:-/etc/tlsroot/bundles}
 	local trust=${tlsroot_truststore:-/etc/tlsroot/ca.pem}
@@ -186,6 +202,7 @@ tlsroot_install_config() {
 		n=$((n + 1))
 	done
 	((n > 0)) || dwarn "55tlsroot: no sealed bundle in $dracutsysrootdir$dir; a TLS root will not boot until one is installed"
+	tlsroot_install_policies "$tlsroot_bin"
 	if [[ -f $dracutsysrootdir$trust ]]; then
 		tlsroot_scan_file "$dracutsysrootdir$trust" trust "$tlsroot_bin"
 		inst_simple "$dracutsysrootdir$trust" /etc/tlsroot/ca.pem

@@ -167,7 +167,11 @@ tlsroot_unseal() {
 	# (rd.tlsroot.lock_pcr, default 15). --ask-pin: a PIN bundle's PIN is
 	# asked on the console (systemd-ask-password under systemd), 3 tries;
 	# the prompts go to the console, not into $_tr_out.
-	if ! _tr_out=$(tlsroot unseal --tcti "$TLSROOT_TPM" --ask-pin \
+	# Signed PCR policies (tlsroot-policy(8)) for bundles sealed with
+	# --policy-key, when the image has any.
+	_tr_pol=
+	ls /etc/tlsroot/policies/*.tpol >/dev/null 2>&1 && _tr_pol="--policy-dir /etc/tlsroot/policies"
+	if ! _tr_out=$(tlsroot unseal --tcti "$TLSROOT_TPM" --ask-pin $_tr_pol \
 		--tpm-timeout "$TLSROOT_TPM_TIMEOUT" --lock-pcr "${TLSROOT_LOCK_PCR:-15}" $_tr_files 2>&1); then
 		tlsroot_fail "cannot unseal the identity: $(printf '%s\n' "$_tr_out" | grep -v '^name=\|^locked' | head -n 1 | sed 's/^tlsroot: //')"
 		return 1

@@ -35,7 +35,11 @@ revocable-same-generation-unseals revoked-beside-replacement-noted
 revoked-without-replacement-refused inspect-shows-generation
 revocation-owner-password-refused counter-gone-refused seal-pin-typed-twice
 seal-pin-mismatch-refused ask-pin-retries ask-pin-tries-exhausted
-ask-pin-lockout-counted ask-pin-with-pin-file-refused"
+ask-pin-lockout-counted ask-pin-with-pin-file-refused signed-policy-pcr7-alone-refused
+signed-policy-lock-pcr-refused signed-policy-coverage-printed signed-policy-unseals signed-policy-pcr-changed-refused
+signed-policy-new-signature-unseals signed-policy-other-key-refused
+signed-policy-bad-signature-refused signed-policy-missing-refused
+signed-policy-lock-holds signed-policy-inspect signed-policy-rsa-pin-unseals"
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' $cases
 	exit 0
@@ -341,10 +345,10 @@ case_corrupt() {
 	head -c 200 "$work/flip.bundle" >"$work/trunc.bundle"
 	run a unseal --verify "$work/trunc.bundle"
 	expect truncated-refused 15 "truncated"
-	cp "$work/flip.bundle" "$work/v4.bundle"
-	printf '\x04' | dd of="$work/v4.bundle" bs=1 seek=8 conv=notrunc status=none
-	run a unseal --verify "$work/v4.bundle"
-	expect unknown-version-refused 16 "bundle has format version 4, this tlsroot reads versions 1 to 3"
+	cp "$work/flip.bundle" "$work/v5.bundle"
+	printf '\x05' | dd of="$work/v5.bundle" bs=1 seek=8 conv=notrunc status=none
+	run a unseal --verify "$work/v5.bundle"
+	expect unknown-version-refused 16 "bundle has format version 5, this tlsroot reads versions 1 to 4"
 }
 
 case_other_tpm() {
@@ -469,6 +473,14 @@ case_lock_range() {
 	expect lock-pcr-mismatch-refused 3 "sealed with lock PCR 15, but --lock-pcr (rd.tlsroot.lock_pcr) says 14"
 }
 
+# Unlink the keys the unseal in $out placed.
+unlink_placed() {
+	local s
+	for s in $(sed -n 's/.*serial=\([0-9]*\).*/\1/p; s/.*cert_serial=\([0-9]*\) privkey_serial=\([0-9]*\).*/\1 \2/p' <<<"$out"); do
+		keyctl unlink "$s" >/dev/null 2>&1
+	done
+}
+
 case_lock() {
 	reboot_tpm a
 	seal_x509 a once --lock-pcr 15
@@ -483,9 +495,7 @@ case_lock() {
 	else
 		fail locked-before-placed "the key was placed before the lock: $out"
 	fi
-	for s in $(sed -n 's/.*serial=\([0-9]*\).*/\1/p; s/.*cert_serial=\([0-9]*\) privkey_serial=\([0-9]*\).*/\1 \2/p' <<<"$out"); do
-		keyctl unlink "$s" >/dev/null 2>&1
-	done
+	unlink_placed
 	run a unseal --verify "$work/once.bundle"
 	expect second-unseal-refused 11 "lock PCR 15 has moved"
 }
@@ -669,6 +679,85 @@ case_revocation() {
 	fi
 }
 
+# Signed policies (PolicyAuthorize): sealed once with --policy-key; any
+# .tpol the key signed for the PCRs as they are unseals, others do not.
+signed_seal() { # name key.pub [args]
+	local name=$1 key=$2
+	shift 2
+	seal_policy "$name" --policy-key "$key" "$@"
+}
+signed_unseal() { # bundle [args]
+	local b=$1
+	shift
+	run a unseal --verify "$work/$b.bundle" "$@"
+}
+case_signed_policy() {
+	local fpr sealed p="$work/pol" v4 v7
+	reboot_tpm a
+	mkdir -p "$p" "$work/pol-other"
+	openssl ecparam -name prime256v1 -genkey -noout -out "$in/pol.key" 2>/dev/null
+	openssl ec -in "$in/pol.key" -pubout -out "$in/pol.pub" 2>/dev/null
+	openssl ecparam -name prime256v1 -genkey -noout -out "$in/other.key" 2>/dev/null
+	signed_seal only7 "$in/pol.pub" --policy-pcrs 7
+	expect signed-policy-pcr7-alone-refused 2 "PCR 7 alone binds only the Secure Boot state"
+	expect_no_bundle signed-policy-pcr7-alone-refused only7
+	signed_seal lockin "$in/pol.pub" --policy-pcrs 4,15
+	expect signed-policy-lock-pcr-refused 2 "--policy-pcrs must not include the lock PCR 15"
+	expect_no_bundle signed-policy-lock-pcr-refused lockin
+	signed_seal signed "$in/pol.pub" --policy-pcrs 4,7
+	sealed=$out
+	expect signed-policy-coverage-printed 0 "PCR 4 (boot loader and kernel images (a UKI with its initramfs); through signed policies)" \
+		"PCR 15 (the lock: reset value, extended at unseal)" "not bound: initramfs (PCR 9 or 11), kernel command line (PCR 8, 9 or 12)"
+	run a policy sign --key "$in/pol.key" --pcrs 4,7 -o "$p/boot1.tpol"
+	signed_unseal signed --policy-dir "$p"
+	expect signed-policy-unseals 0 "name=signed kind=x509 verified"
+	pcr_extend a 4
+	signed_unseal signed --policy-dir "$p"
+	expect signed-policy-pcr-changed-refused 19 "bundle signed: no signed policy for this boot's PCRs 4,7 (tried 1 files from $p); sign one with tlsroot policy sign"
+	# The owner's side needs no TPM: predicted values.
+	v4=$(pcr_value a 4)
+	v7=$(pcr_value a 7)
+	tlsroot policy sign --key "$in/pol.key" --pcr "4=sha256:$v4" --pcr "7=sha256:$v7" -o "$p/boot2.tpol"
+	signed_unseal signed --policy-dir "$p"
+	expect signed-policy-new-signature-unseals 0 "name=signed kind=x509 verified"
+	tlsroot policy sign --key "$in/other.key" --pcr "4=sha256:$v4" --pcr "7=sha256:$v7" -o "$work/pol-other/other.tpol"
+	fpr=$(timeout 30 tpm2_loadexternal -T "$(tcti a)" -C o -G ecc -u "$in/pol.pub" -n "$work/pol.name" -c "$work/pol.ctx" >/dev/null 2>&1 &&
+		od -An -tx1 -v "$work/pol.name" | tr -d ' \n')
+	signed_unseal signed --policy "$work/pol-other/other.tpol"
+	expect signed-policy-other-key-refused 19 "bundle signed: no signed policy by the bundle's key (fingerprint $fpr)"
+	cp "$p/boot2.tpol" "$work/bad.tpol"
+	python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[-1]^=1; open(p,"wb").write(b)' "$work/bad.tpol"
+	signed_unseal signed --policy "$work/bad.tpol"
+	expect signed-policy-bad-signature-refused 19 "the signature of signed policy $work/bad.tpol does not verify with the bundle's key"
+	signed_unseal signed
+	expect signed-policy-missing-refused 19 "bundle signed needs a signed policy for PCRs 4,7 by key $fpr; pass --policy FILE.tpol or --policy-dir D"
+	tlsroot inspect --json "$work/signed.bundle"
+	sealed=$out
+	tlsroot policy inspect "$p/boot2.tpol"
+	out="$sealed"$'\n'"$out"
+	expect signed-policy-inspect 0 '{"version":4,' '"pcrs":[15],"lock_pcr":15,' \
+		"\"signed_policy\":{\"pcrs\":[4,7],\"key_name\":\"$fpr\"}" "key:      $fpr" "pcr 4 :   sha256:$v4"
+	run a unseal "$work/signed.bundle" --policy-dir "$p"
+	if [ "$rc" -ne 0 ] || ! grep -q 'locked pcr=15' <<<"$out"; then
+		fail signed-policy-lock-holds "first unseal: exit $rc: $out"
+	else
+		unlink_placed
+		signed_unseal signed --policy-dir "$p"
+		expect signed-policy-lock-holds 11 "lock PCR 15 has moved"
+	fi
+	# RSA-2048, with a PIN (version 4 with the KDF fields) and a counter.
+	reboot_tpm a
+	openssl genrsa -out "$in/rsa.key" 2048 2>/dev/null
+	openssl rsa -in "$in/rsa.key" -pubout -out "$in/rsa.pub" 2>/dev/null
+	signed_seal rsapin "$in/rsa.pub" --policy-pcrs 4,7 --pin-file "$in/pin" --revocable
+	run a policy sign --key "$in/rsa.key" --pcrs 4,7 -o "$p/rsa.tpol"
+	signed_unseal rsapin --policy-dir "$p" --pin-file "$in/pin"
+	sealed=$out
+	tlsroot inspect --json "$work/rsapin.bundle"
+	out="$sealed"$'\n'"$out"
+	expect signed-policy-rsa-pin-unseals 0 "name=rsapin kind=x509 verified" '"version":4,' '"pin_kdf":"pbkdf2-sha256"' '"revocation":{'
+}
+
 setup_fail() { echo "TPM FAIL setup: $1"; exit 1; }
 command -v swtpm >/dev/null || setup_fail "swtpm not installed"
 [ -x "$bin" ] || setup_fail "no $bin; run make first"
@@ -678,7 +767,7 @@ make_identities
 start_tpm a || setup_fail "cannot start swtpm"
 for c in scan_control x509_round_trip psk_round_trip policy pcr_mismatch corrupt \
 	 other_tpm pin foreign lock_range emergency foreign_srk lock no_tpm predictive lockout inspect \
-	 revocation pin_prompt no_secret_on_disk; do
+	 revocation pin_prompt signed_policy no_secret_on_disk; do
 	run_case "$c"
 done
 exit $failed

@@ -249,14 +249,14 @@ static void test_unknown_version(void **state)
 	size_t len;
 	uint8_t *buf = build(&len);
 
-	buf[8] = 4;
+	buf[8] = 5;
 	assert_int_equal(parse(buf, len, &err), -1);
 	assert_int_equal(err.code, TR_EXIT_VERSION);
-	assert_non_null(strstr(err.msg, "version 4, this tlsroot reads versions 1 to 3"));
+	assert_non_null(strstr(err.msg, "version 5, this tlsroot reads versions 1 to 4"));
 	buf[8] = 0;
 	assert_int_equal(parse(buf, len, &err), -1);
 	assert_int_equal(err.code, TR_EXIT_VERSION);
-	buf[8] = 4;
+	buf[8] = 5;
 	/* the version decides even when the rest is cut off */
 	assert_int_equal(parse(buf, 10, &err), -1);
 	assert_int_equal(err.code, TR_EXIT_VERSION);

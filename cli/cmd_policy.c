@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tlsroot policy: sign a PCR policy for signed-policy bundles, show one
+ * (tlsroot-policy(8)); and the .tpol files unseal reads.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli_tpm.h"
+
+struct sign_args {
+	const char *key, *out;
+	uint32_t pcrs;          /* --pcrs: read from the TPM */
+	uint32_t given;         /* --pcr values */
+	uint8_t values[TR_PCR_COUNT][TR_DIGEST_LEN];
+	struct tpm_opts tpm;
+};
+
+static void sign_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: tlsroot policy sign --key PRIV.pem (--pcr N=sha256:HEX ... |\n"
+		"                           --pcrs LIST [--tcti T]) -o FILE.tpol\n"
+		"       tlsroot policy inspect FILE.tpol [--json]\n"
+		"Sign a PCR policy for bundles sealed with --policy-key; see tlsroot-policy(8).\n");
+}
+
+static int sign_parse(int argc, char **argv, struct sign_args *a)
+{
+	static const struct option opts[] = {
+		{ "key", 1, NULL, OPT_KEY }, { "pcrs", 1, NULL, OPT_PCRS },
+		{ "pcr", 1, NULL, OPT_PCR }, { "tcti", 1, NULL, OPT_TCTI },
+		{ "tpm-timeout", 1, NULL, OPT_TIMEOUT },
+		{ "output", 1, NULL, 'o' }, { "help", 0, NULL, 'h' },
+		{ NULL, 0, NULL, 0 } };
+	int opt, rc;
+
+	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		rc = tpm_option(opt, &a->tpm);
+		if (rc == 1)
+			continue;
+		if (rc)
+			return rc;
+		if (opt == OPT_KEY) {
+			a->key = optarg;
+		} else if (opt == 'o') {
+			a->out = optarg;
+		} else if (opt == OPT_PCRS || opt == OPT_PCR) {
+			rc = pcr_value_option(opt, optarg, &a->pcrs,
+					      &a->given, a->values);
+			if (rc)
+				return rc;
+		} else if (opt == 'h') {
+			sign_usage(stdout);
+			return -1;
+		} else {
+			sign_usage(stderr);
+			return TR_EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("policy sign takes no operands; see 'tlsroot policy sign --help'");
+	if (!a->key)
+		return cli_usage_error("policy sign needs --key PRIV.pem, the private half of the seal's --policy-key");
+	if (!(a->pcrs | a->given))
+		return cli_usage_error("policy sign needs PCR values: --pcr N=sha256:HEX ... (predicted), or --pcrs LIST to read them from this TPM");
+	if (!a->out || !has_suffix(a->out, TR_POLICY_SUFFIX))
+		return cli_usage_error("policy sign needs -o FILE.tpol (unseal --policy-dir reads *.tpol)");
+	return 0;
+}
+
+/* The PCRs of --pcrs without a --pcr value, from this machine's TPM. */
+static int sign_read_pcrs(struct sign_args *a)
+{
+	uint32_t need = a->pcrs & ~a->given;
+	struct tr_tpm *t = NULL;
+	struct tr_error err;
+	int ret;
+
+	if (!need)
+		return 0;
+	ret = open_tpm(&a->tpm, &t);
+	if (!ret && tr_tpm_pcr_read(t, need, a->values, &err) < 0)
+		ret = cli_fail(&err);
+	tr_tpm_close(t);
+	return ret;
+}
+
+static int key_fail(const char *path, struct tr_error *err)
+{
+	char msg[TR_ERROR_MAX];
+
+	snprintf(msg, sizeof(msg), "%s", err->msg);
+	tr_error_set(err, err->code, "--key %s: %s", path, msg);
+	return cli_fail(err);
+}
+
+static int sign_write(struct sign_args *a, struct output *o)
+{
+	struct tr_signed_policy *p = malloc(sizeof(*p));
+	char fpr[2 * TR_TPM_NAME_MAX + 1];
+	struct tr_secret key = { 0 };
+	struct tr_error err;
+	uint8_t *buf = NULL;
+	size_t len;
+	int ret = 0;
+
+	if (!p)
+		return TR_EXIT_FAILURE;
+	if (tr_read_secret(a->key, TR_POLICY_KEY_FILE_MAX, &key, &err) < 0)
+		ret = cli_fail(&err);
+	else if (tr_signed_policy_sign(&key, a->pcrs | a->given,
+				       (const uint8_t (*)[TR_DIGEST_LEN])a->values,
+				       p, &err) < 0)
+		ret = key_fail(a->key, &err);
+	else if (tr_signed_policy_build(p, &buf, &len, &err) < 0)
+		ret = cli_fail(&err);
+	tr_secret_free(&key);
+	if (!ret)
+		ret = output_commit(o, buf, len);
+	if (!ret) {
+		tr_hex(p->key_name, p->key_name_len, fpr);
+		printf("signed policy for PCRs");
+		for (len = 0; len < TR_PCR_COUNT; len++)
+			if (p->pcr_mask >> len & 1)
+				printf(" %zu", len);
+		printf(" by key %s written to %s\n", fpr, a->out);
+	}
+	free(buf);
+	free(p);
+	return ret;
+}
+
+static int policy_sign(int argc, char **argv)
+{
+	struct sign_args a = { .tpm.timeout_ms = CLI_TPM_TIMEOUT_S * 1000 };
+	struct output o = { .fd = -1 };
+	int ret;
+
+	optind = 1;
+	ret = sign_parse(argc, argv, &a);
+	if (ret)
+		return ret < 0 ? TR_EXIT_OK : ret;
+	ret = output_open(&o, a.out);
+	if (!ret)
+		ret = sign_read_pcrs(&a);
+	if (!ret)
+		ret = sign_write(&a, &o);
+	output_discard(&o);
+	return ret;
+}
+
+int cmd_policy(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "sign"))
+		return policy_sign(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "inspect"))
+		return cmd_inspect(argc - 1, argv + 1);
+	if (argc >= 2 && cli_asks_help(argv[1])) {
+		sign_usage(stdout);
+		return TR_EXIT_OK;
+	}
+	sign_usage(stderr);
+	return TR_EXIT_USAGE;
+}
+
+/* The .tpol files of unseal. */
+
+int policy_files_option(struct policy_files *pf, int opt, const char *arg)
+{
+	if (opt == OPT_POLICY_DIR) {
+		pf->dir = arg;
+		return 1;
+	}
+	if (opt != OPT_POLICY)
+		return 0;
+	if (pf->n_paths >= CLI_POLICY_MAX)
+		return cli_usage_error("at most %d --policy files", CLI_POLICY_MAX);
+	pf->paths[pf->n_paths++] = arg;
+	return 1;
+}
+
+static int policy_file(const struct dirent *d)
+{
+	return d->d_name[0] != '.' && has_suffix(d->d_name, TR_POLICY_SUFFIX);
+}
+
+static int collect_policies(struct policy_files *pf)
+{
+	struct dirent **list;
+	int i, n;
+
+	n = scandir(pf->dir, &list, policy_file, alphasort);
+	if (n < 0) {
+		fprintf(stderr, "tlsroot: cannot read signed policy directory %s: %s\n",
+			pf->dir, strerror(errno));
+		return errno == ENOENT ? TR_EXIT_NOTFOUND : TR_EXIT_FAILURE;
+	}
+	for (i = 0; i < n; i++) {
+		if (pf->n_paths < CLI_POLICY_MAX &&
+		    asprintf(&pf->owned[pf->n_owned], "%s/%s", pf->dir,
+			     list[i]->d_name) > 0)
+			pf->paths[pf->n_paths++] = pf->owned[pf->n_owned++];
+		free(list[i]);
+	}
+	free(list);
+	if (pf->n_paths >= CLI_POLICY_MAX && n > 0)
+		fprintf(stderr, "tlsroot: note: reading at most %d signed policies\n",
+			CLI_POLICY_MAX);
+	return 0;
+}
+
+/* One file into p; a bad one named on the command line is an error. */
+static int load_one(const char *path, int named, struct tr_signed_policy *p)
+{
+	struct tr_error err;
+
+	if (read_policy(path, p, &err) == 0)
+		return 0;
+	if (named)
+		return cli_fail(&err);
+	fprintf(stderr, "tlsroot: note: skipped %s\n", err.msg);
+	return -1;
+}
+
+int policy_files_load(struct policy_files *pf)
+{
+	int i, named = pf->n_paths, ret;
+
+	if (pf->dir && (ret = collect_policies(pf)) != 0)
+		return ret;
+	snprintf(pf->source, sizeof(pf->source), "%s%s%s",
+		 named ? "--policy" : "", named && pf->dir ? " and " : "",
+		 pf->dir ? pf->dir : "");
+	pf->set.source = pf->source;
+	if (!pf->n_paths)
+		return 0;
+	pf->p = calloc((size_t)pf->n_paths, sizeof(*pf->p));
+	if (!pf->p)
+		return TR_EXIT_FAILURE;
+	for (i = 0; i < pf->n_paths; i++) {
+		ret = load_one(pf->paths[i], i < named, &pf->p[pf->set.n]);
+		if (ret > 0)
+			return ret;
+		if (ret == 0)
+			pf->set.n++;
+	}
+	pf->set.p = pf->p;
+	return 0;
+}
+
+void policy_files_free(struct policy_files *pf)
+{
+	int i;
+
+	for (i = 0; i < pf->n_owned; i++)
+		free(pf->owned[i]);
+	free(pf->p);
+}
