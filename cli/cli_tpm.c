@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The TPM options, PIN files and bundle loading of seal, inspect, unseal. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -182,6 +183,33 @@ int has_suffix(const char *s, const char *suffix)
 	size_t n = strlen(s), m = strlen(suffix);
 
 	return n > m && !strcmp(s + n - m, suffix);
+}
+
+int scan_dir(const char *dir, const char *suffix, const char *what,
+	     char **out, int max, int *n, int *found)
+{
+	struct dirent **list;
+	int i, all;
+
+	all = scandir(dir, &list, NULL, alphasort);
+	if (all < 0) {
+		fprintf(stderr, "tlsroot: cannot read %s directory %s: %s\n",
+			what, dir, strerror(errno));
+		return errno == ENOENT ? TR_EXIT_NOTFOUND : TR_EXIT_FAILURE;
+	}
+	*found = 0;
+	for (i = 0; i < all; i++) {
+		const char *name = list[i]->d_name;
+
+		if (name[0] != '.' && has_suffix(name, suffix)) {
+			(*found)++;
+			if (*n < max && asprintf(&out[*n], "%s/%s", dir, name) > 0)
+				(*n)++;
+		}
+		free(list[i]);
+	}
+	free(list);
+	return 0;
 }
 
 int output_open(struct output *o, const char *path)

@@ -82,6 +82,14 @@ void policy_files_free(struct policy_files *pf);
 int inspect_policy_file(const char *path, int json);
 /* ".tpol" and the like: s ends in suffix, and is longer. */
 int has_suffix(const char *s, const char *suffix);
+/*
+ * The files of dir whose names end in suffix (no dot files), sorted, as
+ * malloc'd "dir/name" paths into out[*n..max-1]; *found counts them all,
+ * also those past max. what names the directory in the error; an exit
+ * code on failure.
+ */
+int scan_dir(const char *dir, const char *suffix, const char *what,
+	     char **out, int max, int *n, int *found);
 
 /*
  * Written next to the target, then renamed: a reader never sees half a

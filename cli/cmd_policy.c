@@ -184,31 +184,17 @@ int policy_files_option(struct policy_files *pf, int opt, const char *arg)
 	return 1;
 }
 
-static int policy_file(const struct dirent *d)
-{
-	return d->d_name[0] != '.' && has_suffix(d->d_name, TR_POLICY_SUFFIX);
-}
-
 static int collect_policies(struct policy_files *pf)
 {
-	struct dirent **list;
-	int i, n;
+	int i, found, rc;
 
-	n = scandir(pf->dir, &list, policy_file, alphasort);
-	if (n < 0) {
-		fprintf(stderr, "tlsroot: cannot read signed policy directory %s: %s\n",
-			pf->dir, strerror(errno));
-		return errno == ENOENT ? TR_EXIT_NOTFOUND : TR_EXIT_FAILURE;
-	}
-	for (i = 0; i < n; i++) {
-		if (pf->n_paths < CLI_POLICY_MAX &&
-		    asprintf(&pf->owned[pf->n_owned], "%s/%s", pf->dir,
-			     list[i]->d_name) > 0)
-			pf->paths[pf->n_paths++] = pf->owned[pf->n_owned++];
-		free(list[i]);
-	}
-	free(list);
-	if (pf->n_paths >= CLI_POLICY_MAX && n > 0)
+	rc = scan_dir(pf->dir, TR_POLICY_SUFFIX, "signed policy", pf->owned,
+		      CLI_POLICY_MAX - pf->n_paths, &pf->n_owned, &found);
+	if (rc)
+		return rc;
+	for (i = 0; i < pf->n_owned; i++)
+		pf->paths[pf->n_paths++] = pf->owned[i];
+	if (found > pf->n_owned)
 		fprintf(stderr, "tlsroot: note: reading at most %d signed policies\n",
 			CLI_POLICY_MAX);
 	return 0;

@@ -26,33 +26,16 @@ struct unseal_args {
 	struct policy_files pol;    /* --policy, --policy-dir */
 };
 
-static int bundle_file(const struct dirent *d)
-{
-	return d->d_name[0] != '.' && has_suffix(d->d_name, ".bundle");
-}
-
 static int collect_dir(struct unseal_args *a)
 {
-	struct dirent **list;
-	int i, n;
+	int found, rc;
 
-	n = scandir(a->dir, &list, bundle_file, alphasort);
-	if (n < 0) {
-		fprintf(stderr, "tlsroot: cannot read bundle directory %s: %s\n",
-			a->dir, strerror(errno));
-		return errno == ENOENT ? TR_EXIT_NOTFOUND : TR_EXIT_FAILURE;
-	}
-	for (i = 0; i < n; i++) {
-		if (a->n_paths < MAX_BUNDLES &&
-		    asprintf(&a->owned[a->n_paths], "%s/%s", a->dir,
-			     list[i]->d_name) > 0) {
-			a->paths[a->n_paths] = a->owned[a->n_paths];
-			a->n_paths++;
-		}
-		free(list[i]);
-	}
-	free(list);
-	if (n > MAX_BUNDLES)
+	rc = scan_dir(a->dir, ".bundle", "bundle", a->owned, MAX_BUNDLES,
+		      &a->n_paths, &found);
+	if (rc)
+		return rc;
+	memcpy(a->paths, a->owned, sizeof(a->owned[0]) * a->n_paths);
+	if (found > MAX_BUNDLES)
 		return cli_usage_error("more than %d bundles in %s", MAX_BUNDLES, a->dir);
 	return 0;
 }
