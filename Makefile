@@ -41,7 +41,7 @@ endif
 # undefined references.
 PKG_DEBS := gnutls=libgnutls28-dev tss2-esys=libtss2-dev tss2-mu=libtss2-dev \
 	tss2-tctildr=libtss2-dev tss2-rc=libtss2-dev libkeyutils=libkeyutils-dev \
-	libmnl=libmnl-dev zlib=zlib1g-dev
+	libmnl=libmnl-dev zlib=zlib1g-dev json-c=libjson-c-dev
 PKGS := $(foreach m,$(PKG_DEBS),$(firstword $(subst =, ,$(m))))
 # Deferred once: expanded at first use, then kept.
 lazy_shell = $(eval $(1) := $$(shell $(2)))$($(1))

@@ -9,7 +9,7 @@ set -eu
 PACKAGES="
 build-essential pkg-config git clang libclang-rt-14-dev
 libgnutls28-dev gnutls-bin libtss2-dev libkeyutils-dev keyutils
-libmnl-dev zlib1g-dev libcmocka-dev
+libmnl-dev zlib1g-dev libjson-c-dev libcmocka-dev
 qemu-system-x86 qemu-utils swtpm swtpm-tools tpm2-tools
 mmdebstrap busybox-static e2fsprogs cpio xz-utils zstd
 dpkg-dev debhelper fakeroot lintian

@@ -204,6 +204,87 @@ int tr_policy_key_check(struct tr_policy_key *key)
 	return name_of(&pub.publicArea, key);
 }
 
+/* A DER length of n into out (at most 3 bytes for n < 65536). */
+static size_t der_len(uint8_t *out, size_t n)
+{
+	if (n < 0x80) {
+		out[0] = (uint8_t)n;
+		return 1;
+	}
+	if (n < 0x100) {
+		out[0] = 0x81;
+		out[1] = (uint8_t)n;
+		return 2;
+	}
+	out[0] = 0x82;
+	out[1] = (uint8_t)(n >> 8);
+	out[2] = (uint8_t)n;
+	return 3;
+}
+
+/* A DER INTEGER of a big-endian unsigned number. */
+static size_t der_uint(uint8_t *out, const uint8_t *v, size_t n)
+{
+	size_t used;
+
+	while (n > 1 && v[0] == 0) {
+		v++;
+		n--;
+	}
+	out[0] = 0x02;
+	used = 1 + der_len(out + 1, n + (v[0] >> 7));
+	if (v[0] >> 7)
+		out[used++] = 0;
+	memcpy(out + used, v, n);
+	return used + n;
+}
+
+/* RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } */
+static size_t rsa_public_der(const TPMT_PUBLIC *p, uint8_t *out)
+{
+	uint8_t body[RSA_BITS_MAX / 8 + 16], exp[4];
+	uint32_t e = p->parameters.rsaDetail.exponent;
+	size_t n, head;
+
+	if (!e)
+		e = RSA_DEFAULT_EXPONENT;
+	exp[0] = (uint8_t)(e >> 24);
+	exp[1] = (uint8_t)(e >> 16);
+	exp[2] = (uint8_t)(e >> 8);
+	exp[3] = (uint8_t)e;
+	n = der_uint(body, p->unique.rsa.buffer, p->unique.rsa.size);
+	n += der_uint(body + n, exp, sizeof(exp));
+	out[0] = 0x30;
+	head = 1 + der_len(out + 1, n);
+	memcpy(out + head, body, n);
+	return head + n;
+}
+
+int tr_policy_key_pkfp(const struct tr_policy_key *key,
+		       uint8_t out[TR_DIGEST_LEN])
+{
+	uint8_t der[RSA_BITS_MAX / 8 + 32];
+	TPM2B_PUBLIC pub;
+	TPMT_PUBLIC *p = &pub.publicArea;
+	size_t off = 0, n;
+
+	memset(&pub, 0, sizeof(pub));
+	if (key->pub_len > sizeof(key->pub) ||
+	    Tss2_MU_TPM2B_PUBLIC_Unmarshal(key->pub, key->pub_len, &off, &pub) ||
+	    !params_valid(p))
+		return -1;
+	if (p->type == TPM2_ALG_RSA) {
+		n = rsa_public_der(p, der);
+	} else {
+		der[0] = 0x04;
+		memcpy(der + 1, p->unique.ecc.x.buffer, ECC_P256_BYTES);
+		memcpy(der + 1 + ECC_P256_BYTES, p->unique.ecc.y.buffer,
+		       ECC_P256_BYTES);
+		n = 1 + 2 * ECC_P256_BYTES;
+	}
+	return gnutls_hash_fast(GNUTLS_DIG_SHA256, der, n, out) < 0 ? -1 : 0;
+}
+
 /* The signature of aHash in TPMT_SIGNATURE form (r and s 32 bytes each). */
 static int ecdsa_signature(const gnutls_datum_t *der, TPMT_SIGNATURE *s)
 {
@@ -235,29 +316,42 @@ static int rsa_signature(const gnutls_datum_t *raw, TPMT_SIGNATURE *s)
 	return 0;
 }
 
-static int sign_ahash(gnutls_privkey_t k, int alg,
-		      const uint8_t ahash[TR_DIGEST_LEN],
-		      struct tr_signed_policy *p, struct tr_error *err)
+int tr_policy_sig_marshal(const uint8_t *sig, size_t len, int ecdsa,
+			  uint8_t *out, size_t cap, size_t *out_len)
 {
-	gnutls_datum_t h = { (unsigned char *)ahash, TR_DIGEST_LEN }, sig = { 0 };
+	gnutls_datum_t d = { (unsigned char *)sig, (unsigned)len };
 	TPMT_SIGNATURE s;
 	size_t off = 0;
 	int rc;
 
 	memset(&s, 0, sizeof(s));
+	if (len > UINT16_MAX)
+		return -1;
+	rc = ecdsa ? ecdsa_signature(&d, &s) : rsa_signature(&d, &s);
+	if (rc < 0 || Tss2_MU_TPMT_SIGNATURE_Marshal(&s, out, cap, &off))
+		return -1;
+	*out_len = off;
+	return 0;
+}
+
+static int sign_ahash(gnutls_privkey_t k, int alg,
+		      const uint8_t ahash[TR_DIGEST_LEN],
+		      struct tr_signed_policy *p, struct tr_error *err)
+{
+	gnutls_datum_t h = { (unsigned char *)ahash, TR_DIGEST_LEN }, sig = { 0 };
+	int rc;
+
 	rc = gnutls_privkey_sign_hash2(k, alg == GNUTLS_PK_ECDSA ?
 					  GNUTLS_SIGN_ECDSA_SHA256 :
 					  GNUTLS_SIGN_RSA_SHA256,
 				       0, &h, &sig);
 	if (rc < 0)
 		return key_error(err, "signing failed", rc);
-	rc = alg == GNUTLS_PK_ECDSA ? ecdsa_signature(&sig, &s) :
-				      rsa_signature(&sig, &s);
+	rc = tr_policy_sig_marshal(sig.data, sig.size, alg == GNUTLS_PK_ECDSA,
+				   p->sig, sizeof(p->sig), &p->sig_len);
 	gnutls_free(sig.data);
-	if (rc < 0 || Tss2_MU_TPMT_SIGNATURE_Marshal(&s, p->sig, sizeof(p->sig),
-						     &off))
+	if (rc < 0)
 		return key_error(err, "the signature does not fit a TPM signature", 0);
-	p->sig_len = off;
 	return 0;
 }
 

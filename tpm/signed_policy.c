@@ -28,6 +28,13 @@ void tr_hex(const uint8_t *p, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
+const char *tr_policy_sig_name(const struct tr_signed_policy *p)
+{
+	unsigned alg = p->sig_len < 2 ? 0 : (unsigned)p->sig[0] << 8 | p->sig[1];
+
+	return alg == TPM2_ALG_ECDSA ? "ecdsa-sha256" : "rsassa-sha256";
+}
+
 static int bad(struct tr_error *err, const char *what)
 {
 	tr_error_set(err, TR_EXIT_BADINPUT,
@@ -95,7 +102,7 @@ int tr_signed_policy_parse(const uint8_t *buf, size_t len,
 	memset(p, 0, sizeof(*p));
 	if (tr_wire_bytes(&r, magic, sizeof(magic)) < 0 ||
 	    memcmp(magic, policy_magic, sizeof(magic)))
-		return bad(err, "not a tlsroot signed policy: bad magic");
+		return bad(err, "neither a .tpol (bad magic) nor systemd JSON (no '{')");
 	if (tr_wire_u16(&r, &version) < 0)
 		return bad(err, "version truncated");
 	if (version != TR_POLICY_FILE_VERSION) {

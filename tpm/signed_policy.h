@@ -30,18 +30,30 @@
 #define TR_POLICY_KEY_FILE_MAX 16384
 #define TR_POLICY_SUFFIX ".tpol"
 
+/* Where a signed policy came from: its fields differ (tpm/pcrsig.h). */
+enum tr_policy_format {
+	TR_POLICY_TPOL = 0,       /* tlsroot's .tpol: values, key Name */
+	TR_POLICY_PCRSIG = 1,     /* an entry of systemd's JSON: pkfp, no values */
+};
+
 struct tr_signed_policy {
+	int format;                        /* enum tr_policy_format */
 	uint32_t pcr_mask;
-	uint8_t pcr_values[TR_PCR_COUNT][TR_DIGEST_LEN];
+	uint8_t pcr_values[TR_PCR_COUNT][TR_DIGEST_LEN]; /* .tpol only */
 	uint8_t approved[TR_DIGEST_LEN];
-	uint8_t key_name[TR_TPM_NAME_MAX];
+	uint8_t key_name[TR_TPM_NAME_MAX]; /* .tpol only */
 	size_t key_name_len;
+	uint8_t pkfp[TR_DIGEST_LEN];       /* pcrsig only: systemd's key fingerprint */
+	unsigned entry;                    /* pcrsig only: 1.. in the sha256 bank */
 	uint8_t sig[TR_POLICY_SIG_MAX];    /* marshalled TPMT_SIGNATURE */
 	size_t sig_len;
 	const char *origin;                /* the caller's: a path, for messages */
 };
 
-/* The signed policies an unseal may try, and where they came from. */
+/*
+ * The signed policies an unseal may try (each .tpol file one, each JSON
+ * entry one; entries of one file adjacent), and where they came from.
+ */
 struct tr_policy_set {
 	const struct tr_signed_policy *p;
 	size_t n;
@@ -68,6 +80,22 @@ int tr_policy_key_from_pem(const uint8_t *pem, size_t len,
  * compute its Name into key->name.
  */
 int tr_policy_key_check(struct tr_policy_key *key);
+/*
+ * systemd's fingerprint of a policy key (the "pkfp" of its JSON): SHA-256
+ * of the key as OpenSSL's i2d_PublicKey writes it, the PKCS#1
+ * RSAPublicKey DER of an RSA key, the uncompressed point 04 || X || Y of
+ * an ECC one; -1 if key->pub does not parse.
+ */
+int tr_policy_key_pkfp(const struct tr_policy_key *key,
+		       uint8_t out[TR_DIGEST_LEN]);
+/*
+ * A signature as OpenSSL makes it into a marshalled TPMT_SIGNATURE with
+ * SHA-256: ecdsa, a DER ECDSA-Sig-Value of P-256 (r and s padded to 32
+ * bytes); else RSASSA-PKCS1-v1_5, the raw signature. -1 if it does not
+ * fit.
+ */
+int tr_policy_sig_marshal(const uint8_t *sig, size_t len, int ecdsa,
+			  uint8_t *out, size_t cap, size_t *out_len);
 
 /*
  * Sign the PolicyPCR digest of values (the PCRs of mask) with a PEM
@@ -76,6 +104,9 @@ int tr_policy_key_check(struct tr_policy_key *key);
 int tr_signed_policy_sign(const struct tr_secret *key_pem, uint32_t mask,
 			  const uint8_t values[][TR_DIGEST_LEN],
 			  struct tr_signed_policy *p, struct tr_error *err);
+
+/* "ecdsa-sha256" or "rsassa-sha256": the algorithm of p's signature. */
+const char *tr_policy_sig_name(const struct tr_signed_policy *p);
 
 /* Hex of a Name into out (2 * len + 1 bytes). */
 void tr_hex(const uint8_t *p, size_t len, char *out);
