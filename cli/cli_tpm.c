@@ -118,25 +118,54 @@ int pcr_value_option(int opt, const char *arg, uint32_t *pcrs,
 	return 0;
 }
 
-int read_policy(const char *path, struct tr_signed_policy *p,
-		struct tr_error *err)
+static int parse_policies(const uint8_t *buf, size_t len,
+			  struct tr_signed_policy **p, size_t *n,
+			  struct tr_error *err)
+{
+	size_t max = tr_pcrsig_detect(buf, len) ? TR_PCRSIG_ENTRIES_MAX : 1;
+
+	*p = calloc(max, sizeof(**p));
+	if (!*p) {
+		tr_error_set(err, TR_EXIT_FAILURE, "out of memory");
+		return -1;
+	}
+	if (max > 1)
+		return tr_pcrsig_parse(buf, len, *p, max, n, err);
+	if (len > TR_POLICY_FILE_MAX) {
+		tr_error_set(err, TR_EXIT_BADINPUT,
+			     "not a signed policy: larger than a .tpol (%d bytes) and not JSON",
+			     TR_POLICY_FILE_MAX);
+		return -1;
+	}
+	*n = 1;
+	return tr_signed_policy_parse(buf, len, *p, err);
+}
+
+int read_policies(const char *path, struct tr_signed_policy **p, size_t *n,
+		  struct tr_error *err)
 {
 	char prefix[TR_ERROR_MAX];
 	uint8_t *buf = NULL;
-	size_t len;
-	int ret = -1;
+	size_t len, i;
+	int ret;
 
-	if (tr_read_file(path, TR_POLICY_FILE_MAX, &buf, &len, err) < 0)
+	*p = NULL;
+	*n = 0;
+	if (tr_read_file(path, TR_PCRSIG_FILE_MAX, &buf, &len, err) < 0)
 		return -1;
-	if (tr_signed_policy_parse(buf, len, p, err) == 0) {
-		p->origin = path;
-		ret = 0;
-	} else {
-		snprintf(prefix, sizeof(prefix), "%s", err->msg);
-		tr_error_set(err, err->code, "%s: %s", path, prefix);
-	}
+	ret = parse_policies(buf, len, p, n, err);
 	free(buf);
-	return ret;
+	if (ret == 0) {
+		for (i = 0; i < *n; i++)
+			(*p)[i].origin = path;
+		return 0;
+	}
+	free(*p);
+	*p = NULL;
+	*n = 0;
+	snprintf(prefix, sizeof(prefix), "%s", err->msg);
+	tr_error_set(err, err->code, "%s: %s", path, prefix);
+	return -1;
 }
 
 int parse_lock_pcr(const char *s, uint8_t *pcr)
@@ -185,7 +214,15 @@ int has_suffix(const char *s, const char *suffix)
 	return n > m && !strcmp(s + n - m, suffix);
 }
 
-int scan_dir(const char *dir, const char *suffix, const char *what,
+static int has_any_suffix(const char *s, const char *const *suffixes)
+{
+	for (; *suffixes; suffixes++)
+		if (has_suffix(s, *suffixes))
+			return 1;
+	return 0;
+}
+
+int scan_dir(const char *dir, const char *const *suffixes, const char *what,
 	     char **out, int max, int *n, int *found)
 {
 	struct dirent **list;
@@ -201,7 +238,7 @@ int scan_dir(const char *dir, const char *suffix, const char *what,
 	for (i = 0; i < all; i++) {
 		const char *name = list[i]->d_name;
 
-		if (name[0] != '.' && has_suffix(name, suffix)) {
+		if (name[0] != '.' && has_any_suffix(name, suffixes)) {
 			(*found)++;
 			if (*n < max && asprintf(&out[*n], "%s/%s", dir, name) > 0)
 				(*n)++;

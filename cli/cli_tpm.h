@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "keys/keys.h"
+#include "tpm/pcrsig.h"
 #include "tpm/signed_policy.h"
 #include "tpm/tpm.h"
 
@@ -45,9 +46,14 @@ int read_pin(const struct tpm_opts *o, struct tr_secret *pin,
  */
 int pcr_value_option(int opt, const char *arg, uint32_t *pcrs,
 		     uint32_t *given, uint8_t values[][TR_DIGEST_LEN]);
-/* Read and parse a .tpol file; errors name the path. */
-int read_policy(const char *path, struct tr_signed_policy *p,
-		struct tr_error *err);
+/*
+ * Read a signed policy file, told apart by content: systemd's JSON (the
+ * first byte but blanks is '{') gives its sha256 entries, anything else
+ * is a .tpol (one). *p is malloc'd, *n entries, each with origin path;
+ * errors name the path.
+ */
+int read_policies(const char *path, struct tr_signed_policy **p, size_t *n,
+		  struct tr_error *err);
 /* --lock-pcr: one of TR_LOCK_PCR_MIN..MAX or "none"; an exit code if bad. */
 int parse_lock_pcr(const char *s, uint8_t *pcr);
 /* Extend each PCR in the mask once; prints "locked pcr=N" per PCR. */
@@ -57,10 +63,13 @@ int read_bundle(const char *path, uint8_t **buf, size_t *len,
 		struct tr_bundle_header *h, struct tr_error *err);
 
 /*
- * The signed policies of unseal --policy FILE ... and --policy-dir D: the
- * named files must parse, a bad one in D is skipped with a note.
+ * The signed policies of unseal --policy FILE ... and --policy-dir D (its
+ * *.tpol and *.json): the named files must parse, a bad one in D is
+ * skipped with a note. At most CLI_POLICY_MAX files and
+ * CLI_POLICY_ENTRIES_MAX policies (a JSON file holds one per entry).
  */
 #define CLI_POLICY_MAX 64
+#define CLI_POLICY_ENTRIES_MAX 256
 struct tr_signed_policy;
 struct policy_files {
 	const char *dir;
@@ -78,17 +87,19 @@ int policy_files_option(struct policy_files *pf, int opt, const char *arg);
 /* Read every file; an exit code if one named file is bad. */
 int policy_files_load(struct policy_files *pf);
 void policy_files_free(struct policy_files *pf);
-/* tlsroot inspect FILE.tpol (cli/cmd_inspect.c). */
+/* tlsroot inspect FILE.tpol|FILE.json (cli/cmd_inspect.c). */
 int inspect_policy_file(const char *path, int json);
+/* tlsroot policy inspect FILE: a signed policy whatever its name. */
+int cmd_policy_inspect(int argc, char **argv);
 /* ".tpol" and the like: s ends in suffix, and is longer. */
 int has_suffix(const char *s, const char *suffix);
 /*
- * The files of dir whose names end in suffix (no dot files), sorted, as
- * malloc'd "dir/name" paths into out[*n..max-1]; *found counts them all,
- * also those past max. what names the directory in the error; an exit
- * code on failure.
+ * The files of dir whose names end in one of suffixes (NULL-terminated;
+ * no dot files), sorted, as malloc'd "dir/name" paths into
+ * out[*n..max-1]; *found counts them all, also those past max. what names
+ * the directory in the error; an exit code on failure.
  */
-int scan_dir(const char *dir, const char *suffix, const char *what,
+int scan_dir(const char *dir, const char *const *suffixes, const char *what,
 	     char **out, int max, int *n, int *found);
 
 /*

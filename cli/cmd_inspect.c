@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* tlsroot inspect: a bundle's header, never its secrets (tlsroot-bundle(5)). */
+/*
+ * tlsroot inspect: a bundle's header, never its secrets (tlsroot-bundle(5));
+ * tlsroot policy inspect: a signed policy (tlsroot-policy(8)).
+ */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +64,7 @@ static void print_values_json(uint32_t mask,
 static void inspect_text(const char *path, const struct tr_bundle_header *h)
 {
 	const char *kdf = tr_bundle_pin_kdf_name(h);
+	uint8_t pkfp[TR_DIGEST_LEN];
 
 	printf("bundle:   %s\nversion:  %u\nname:     %s\nkind:     %s\n"
 	       "pin:      %s", path, h->version, h->name,
@@ -85,6 +89,11 @@ static void inspect_text(const char *path, const struct tr_bundle_header *h)
 		print_pcr_list(h->policy_pcrs);
 		printf(", key ");
 		print_hex(h->policy_key.name, h->policy_key.name_len);
+		if (tr_policy_key_pkfp(&h->policy_key, pkfp) == 0) {
+			printf(" (systemd pkfp ");
+			print_hex(pkfp, TR_DIGEST_LEN);
+			printf(")");
+		}
 		printf("\n");
 	}
 	printf("policy:   ");
@@ -96,6 +105,7 @@ static void inspect_text(const char *path, const struct tr_bundle_header *h)
 static void inspect_json(const struct tr_bundle_header *h)
 {
 	const char *kdf = tr_bundle_pin_kdf_name(h);
+	uint8_t pkfp[TR_DIGEST_LEN];
 
 	/* Names are [A-Za-z0-9._-]: nothing to escape. */
 	printf("{\"version\":%u,\"name\":\"%s\",\"kind\":\"%s\",\"pin\":%s",
@@ -120,6 +130,10 @@ static void inspect_json(const struct tr_bundle_header *h)
 		print_pcr_list(h->policy_pcrs);
 		printf("],\"key_name\":\"");
 		print_hex(h->policy_key.name, h->policy_key.name_len);
+		if (tr_policy_key_pkfp(&h->policy_key, pkfp) == 0) {
+			printf("\",\"pkfp\":\"");
+			print_hex(pkfp, TR_DIGEST_LEN);
+		}
 		printf("\"}");
 	}
 	printf(",\"policy\":\"");
@@ -128,23 +142,52 @@ static void inspect_json(const struct tr_bundle_header *h)
 	       TR_SRK_HANDLE, h->sealed_len - TR_BUNDLE_TAG_LEN);
 }
 
-int cmd_inspect(int argc, char **argv)
+static int is_policy_name(const char *path)
+{
+	return has_suffix(path, TR_POLICY_SUFFIX) ||
+	       has_suffix(path, TR_PCRSIG_SUFFIX);
+}
+
+static int inspect_bundle(const char *path, int json)
+{
+	struct tr_bundle_header *h = malloc(sizeof(*h));
+	struct tr_error err;
+	uint8_t *buf;
+	size_t len;
+	int ret = 0;
+
+	if (!h)
+		return TR_EXIT_FAILURE;
+	if (read_bundle(path, &buf, &len, h, &err) < 0) {
+		ret = cli_fail(&err);
+	} else {
+		if (json)
+			inspect_json(h);
+		else
+			inspect_text(path, h);
+		free(buf);
+	}
+	free(h);
+	return ret;
+}
+
+/* policy_only: tlsroot policy inspect, whatever the file is called. */
+static int inspect_main(int argc, char **argv, int policy_only)
 {
 	static const struct option opts[] = {
 		{ "json", 0, NULL, OPT_JSON }, { "help", 0, NULL, 'h' },
 		{ NULL, 0, NULL, 0 } };
-	struct tr_bundle_header *h;
-	struct tr_error err;
-	uint8_t *buf;
-	size_t len;
-	int opt, json = 0, ret = 0;
+	int opt, json = 0;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (opt == OPT_JSON) {
 			json = 1;
 		} else if (opt == 'h') {
-			printf("Usage: tlsroot inspect (BUNDLE | FILE.tpol) [--json]\n"
+			printf(policy_only ?
+			       "Usage: tlsroot policy inspect FILE.tpol|FILE.json [--json]\n"
+			       "Show a signed policy: a .tpol, or the entries of systemd's JSON; see tlsroot-policy(8).\n" :
+			       "Usage: tlsroot inspect (BUNDLE | FILE.tpol | FILE.json) [--json]\n"
 			       "Show a bundle's header (never its secrets) or a signed policy; see tlsroot-bundle(5).\n");
 			return TR_EXIT_OK;
 		} else {
@@ -152,37 +195,29 @@ int cmd_inspect(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1)
-		return cli_usage_error("inspect needs exactly one BUNDLE or FILE.tpol");
-	if (has_suffix(argv[optind], TR_POLICY_SUFFIX))
+		return cli_usage_error(policy_only ?
+				       "policy inspect needs exactly one FILE.tpol or FILE.json" :
+				       "inspect needs exactly one BUNDLE, FILE.tpol or FILE.json");
+	if (policy_only || is_policy_name(argv[optind]))
 		return inspect_policy_file(argv[optind], json);
-	h = malloc(sizeof(*h));
-	if (!h)
-		return TR_EXIT_FAILURE;
-	if (read_bundle(argv[optind], &buf, &len, h, &err) < 0) {
-		ret = cli_fail(&err);
-	} else {
-		if (json)
-			inspect_json(h);
-		else
-			inspect_text(argv[optind], h);
-		free(buf);
-	}
-	free(h);
-	return ret;
+	return inspect_bundle(argv[optind], json);
 }
 
-static const char *signature_name(const struct tr_signed_policy *p)
+int cmd_inspect(int argc, char **argv)
 {
-	unsigned alg = (unsigned)p->sig[0] << 8 | p->sig[1];
+	return inspect_main(argc, argv, 0);
+}
 
-	return alg == TPM2_ALG_ECDSA ? "ecdsa-sha256" : "rsassa-sha256";
+int cmd_policy_inspect(int argc, char **argv)
+{
+	return inspect_main(argc, argv, 1);
 }
 
 static void policy_text(const char *path, const struct tr_signed_policy *p)
 {
 	printf("policy:   %s\nkey:      ", path);
 	print_hex(p->key_name, p->key_name_len);
-	printf("\nsignature: %s\npcrs:     sha256:", signature_name(p));
+	printf("\nsignature: %s\npcrs:     sha256:", tr_policy_sig_name(p));
 	print_pcr_list(p->pcr_mask);
 	printf("\n");
 	print_values_text(p->pcr_mask, p->pcr_values);
@@ -196,7 +231,7 @@ static void policy_json(const struct tr_signed_policy *p)
 	printf("{\"version\":%u,\"key_name\":\"", TR_POLICY_FILE_VERSION);
 	print_hex(p->key_name, p->key_name_len);
 	printf("\",\"signature\":\"%s\",\"pcr_bank\":\"sha256\",\"pcrs\":[",
-	       signature_name(p));
+	       tr_policy_sig_name(p));
 	print_pcr_list(p->pcr_mask);
 	printf("],\"pcr_values\":");
 	print_values_json(p->pcr_mask, p->pcr_values);
@@ -205,20 +240,59 @@ static void policy_json(const struct tr_signed_policy *p)
 	printf("\"}\n");
 }
 
+/* systemd's JSON: its sha256 entries (no PCR values: they are signed as pol). */
+static void pcrsig_text(const char *path, const struct tr_signed_policy *p,
+			size_t n)
+{
+	size_t i;
+
+	printf("policy:   %s\nformat:   systemd PCR signature (JSON), %zu sha256 entr%s\n",
+	       path, n, n == 1 ? "y" : "ies");
+	for (i = 0; i < n; i++) {
+		printf("entry %u:  pcrs sha256:", p[i].entry);
+		print_pcr_list(p[i].pcr_mask);
+		printf("\n  pkfp:     ");
+		print_hex(p[i].pkfp, TR_DIGEST_LEN);
+		printf("\n  signature: %s\n  approved: ", tr_policy_sig_name(&p[i]));
+		print_hex(p[i].approved, TR_DIGEST_LEN);
+		printf("\n");
+	}
+}
+
+static void pcrsig_json(const struct tr_signed_policy *p, size_t n)
+{
+	size_t i;
+
+	printf("{\"format\":\"systemd-pcrsig\",\"pcr_bank\":\"sha256\",\"entries\":[");
+	for (i = 0; i < n; i++) {
+		printf("%s{\"entry\":%u,\"pcrs\":[", i ? "," : "", p[i].entry);
+		print_pcr_list(p[i].pcr_mask);
+		printf("],\"pkfp\":\"");
+		print_hex(p[i].pkfp, TR_DIGEST_LEN);
+		printf("\",\"signature\":\"%s\",\"approved\":\"",
+		       tr_policy_sig_name(&p[i]));
+		print_hex(p[i].approved, TR_DIGEST_LEN);
+		printf("\"}");
+	}
+	printf("]}\n");
+}
+
 int inspect_policy_file(const char *path, int json)
 {
-	struct tr_signed_policy *p = malloc(sizeof(*p));
+	struct tr_signed_policy *p;
 	struct tr_error err;
-	int ret = 0;
+	size_t n;
 
-	if (!p)
-		return TR_EXIT_FAILURE;
-	if (read_policy(path, p, &err) < 0)
-		ret = cli_fail(&err);
+	if (read_policies(path, &p, &n, &err) < 0)
+		return cli_fail(&err);
+	if (p[0].format == TR_POLICY_PCRSIG && json)
+		pcrsig_json(p, n);
+	else if (p[0].format == TR_POLICY_PCRSIG)
+		pcrsig_text(path, p, n);
 	else if (json)
 		policy_json(p);
 	else
 		policy_text(path, p);
 	free(p);
-	return ret;
+	return 0;
 }

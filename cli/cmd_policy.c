@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * tlsroot policy: sign a PCR policy for signed-policy bundles, show one
- * (tlsroot-policy(8)); and the .tpol files unseal reads.
+ * (tlsroot-policy(8)); and the signed policies unseal reads (.tpol files,
+ * systemd's JSON).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -25,7 +26,7 @@ static void sign_usage(FILE *f)
 	fprintf(f,
 		"Usage: tlsroot policy sign --key PRIV.pem (--pcr N=sha256:HEX ... |\n"
 		"                           --pcrs LIST [--tcti T]) -o FILE.tpol\n"
-		"       tlsroot policy inspect FILE.tpol [--json]\n"
+		"       tlsroot policy inspect FILE.tpol|FILE.json [--json]\n"
 		"Sign a PCR policy for bundles sealed with --policy-key; see tlsroot-policy(8).\n");
 }
 
@@ -159,7 +160,7 @@ int cmd_policy(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "sign"))
 		return policy_sign(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "inspect"))
-		return cmd_inspect(argc - 1, argv + 1);
+		return cmd_policy_inspect(argc - 1, argv + 1);
 	if (argc >= 2 && cli_asks_help(argv[1])) {
 		sign_usage(stdout);
 		return TR_EXIT_OK;
@@ -168,7 +169,7 @@ int cmd_policy(int argc, char **argv)
 	return TR_EXIT_USAGE;
 }
 
-/* The .tpol files of unseal. */
+/* The signed policies of unseal: .tpol files and systemd's JSON. */
 
 int policy_files_option(struct policy_files *pf, int opt, const char *arg)
 {
@@ -186,9 +187,11 @@ int policy_files_option(struct policy_files *pf, int opt, const char *arg)
 
 static int collect_policies(struct policy_files *pf)
 {
+	static const char *const suffixes[] = { TR_POLICY_SUFFIX,
+						TR_PCRSIG_SUFFIX, NULL };
 	int i, found, rc;
 
-	rc = scan_dir(pf->dir, TR_POLICY_SUFFIX, "signed policy", pf->owned,
+	rc = scan_dir(pf->dir, suffixes, "signed policy", pf->owned,
 		      CLI_POLICY_MAX - pf->n_paths, &pf->n_owned, &found);
 	if (rc)
 		return rc;
@@ -200,17 +203,41 @@ static int collect_policies(struct policy_files *pf)
 	return 0;
 }
 
-/* One file into p; a bad one named on the command line is an error. */
-static int load_one(const char *path, int named, struct tr_signed_policy *p)
+/*
+ * One file's policies appended to the set: 0, an exit code for a bad one
+ * named on the command line, -1 for one skipped (with a note).
+ */
+static int load_one(struct policy_files *pf, const char *path, int named)
 {
+	struct tr_signed_policy *p, *grown;
 	struct tr_error err;
+	size_t n;
 
-	if (read_policy(path, p, &err) == 0)
-		return 0;
-	if (named)
-		return cli_fail(&err);
-	fprintf(stderr, "tlsroot: note: skipped %s\n", err.msg);
-	return -1;
+	if (read_policies(path, &p, &n, &err) < 0) {
+		if (named)
+			return cli_fail(&err);
+		fprintf(stderr, "tlsroot: note: skipped %s\n", err.msg);
+		return -1;
+	}
+	if (pf->set.n + n > CLI_POLICY_ENTRIES_MAX) {
+		free(p);
+		if (named)
+			return cli_usage_error("%s: more than %d signed policies in all",
+					       path, CLI_POLICY_ENTRIES_MAX);
+		fprintf(stderr, "tlsroot: note: skipped %s: more than %d signed policies in all\n",
+			path, CLI_POLICY_ENTRIES_MAX);
+		return -1;
+	}
+	grown = realloc(pf->p, (pf->set.n + n) * sizeof(*grown));
+	if (!grown) {
+		free(p);
+		return TR_EXIT_FAILURE;
+	}
+	memcpy(grown + pf->set.n, p, n * sizeof(*p));
+	free(p);
+	pf->p = grown;
+	pf->set.n += n;
+	return 0;
 }
 
 int policy_files_load(struct policy_files *pf)
@@ -223,17 +250,10 @@ int policy_files_load(struct policy_files *pf)
 		 named ? "--policy" : "", named && pf->dir ? " and " : "",
 		 pf->dir ? pf->dir : "");
 	pf->set.source = pf->source;
-	if (!pf->n_paths)
-		return 0;
-	pf->p = calloc((size_t)pf->n_paths, sizeof(*pf->p));
-	if (!pf->p)
-		return TR_EXIT_FAILURE;
 	for (i = 0; i < pf->n_paths; i++) {
-		ret = load_one(pf->paths[i], i < named, &pf->p[pf->set.n]);
+		ret = load_one(pf, pf->paths[i], i < named);
 		if (ret > 0)
 			return ret;
-		if (ret == 0)
-			pf->set.n++;
 	}
 	pf->set.p = pf->p;
 	return 0;

@@ -28,9 +28,10 @@ struct unseal_args {
 
 static int collect_dir(struct unseal_args *a)
 {
+	static const char *const suffixes[] = { ".bundle", NULL };
 	int found, rc;
 
-	rc = scan_dir(a->dir, ".bundle", "bundle", a->owned, MAX_BUNDLES,
+	rc = scan_dir(a->dir, suffixes, "bundle", a->owned, MAX_BUNDLES,
 		      &a->n_paths, &found);
 	if (rc)
 		return rc;
@@ -97,7 +98,7 @@ static int unseal_parse(int argc, char **argv, struct unseal_args *a)
 			printf("Usage: tlsroot unseal [BUNDLE...|--dir D] [--verify]\n"
 			       "                      [--pin-file F | --ask-pin [--pin-tries N]]\n"
 			       "                      [--lock-pcr 8..15|none] [--tcti T] [--tpm-timeout S]\n"
-			       "                      [--policy FILE.tpol ... | --policy-dir D]\n"
+			       "                      [--policy FILE.tpol|FILE.json ... | --policy-dir D]\n"
 			       "Unseal bundles into the kernel keyrings, then lock; see tlsroot-seal(8).\n");
 			return -1;
 		} else {

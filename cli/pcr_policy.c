@@ -71,7 +71,8 @@ static void print_bound(FILE *f, uint32_t mask, unsigned lock,
 void pcr_policy_print(FILE *f, uint32_t mask, unsigned lock,
 		      uint32_t signed_pcrs, const struct tr_policy_key *key)
 {
-	char fpr[2 * TR_TPM_NAME_MAX + 1];
+	char fpr[2 * TR_TPM_NAME_MAX + 1], pkfp_hex[2 * TR_DIGEST_LEN + 1];
+	uint8_t pkfp[TR_DIGEST_LEN];
 	unsigned i;
 	int any = 0;
 
@@ -80,8 +81,12 @@ void pcr_policy_print(FILE *f, uint32_t mask, unsigned lock,
 	print_bound(f, mask, lock, signed_pcrs);
 	if (key) {
 		tr_hex(key->name, key->name_len, fpr);
-		fprintf(f, "tlsroot: PCRs through signed policies: the values in any policy signed by key %s; unseal needs one signed for the boot's values (tlsroot policy sign)\n",
-			fpr);
+		pkfp_hex[0] = '\0';
+		if (tr_policy_key_pkfp(key, pkfp) == 0)
+			tr_hex(pkfp, sizeof(pkfp), pkfp_hex);
+		fprintf(f, "tlsroot: PCRs through signed policies: the values in any policy signed by key %s%s%s%s; unseal needs one signed for the boot's values (tlsroot policy sign, or a UKI's systemd-measure signature)\n",
+			fpr, *pkfp_hex ? " (systemd pkfp " : "", pkfp_hex,
+			*pkfp_hex ? ")" : "");
 	}
 	for (i = 0; i < sizeof(boot_parts) / sizeof(boot_parts[0]); i++) {
 		if ((mask | signed_pcrs) & boot_parts[i].pcrs)

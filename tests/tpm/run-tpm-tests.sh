@@ -692,7 +692,7 @@ signed_unseal() { # bundle [args]
 	run a unseal --verify "$work/$b.bundle" "$@"
 }
 case_signed_policy() {
-	local fpr sealed p="$work/pol" v4 v7
+	local fpr pkfp sealed p="$work/pol" v4 v7
 	reboot_tpm a
 	mkdir -p "$p" "$work/pol-other"
 	openssl ecparam -name prime256v1 -genkey -noout -out "$in/pol.key" 2>/dev/null
@@ -712,11 +712,12 @@ case_signed_policy() {
 	signed_unseal signed --policy-dir "$p"
 	expect signed-policy-unseals 0 "name=signed kind=x509 verified"
 	pcr_extend a 4
-	signed_unseal signed --policy-dir "$p"
-	expect signed-policy-pcr-changed-refused 19 "bundle signed: no signed policy for this boot's PCRs 4,7 (tried 1 files from $p); sign one with tlsroot policy sign"
-	# The owner's side needs no TPM: predicted values.
 	v4=$(pcr_value a 4)
 	v7=$(pcr_value a 7)
+	signed_unseal signed --policy-dir "$p"
+	# PCR 7 still holds the signed value: only PCR 4 is named.
+	expect signed-policy-pcr-changed-refused 19 "bundle signed: no signed policy for this boot's PCRs 4,7 (the TPM shows 4=sha256:$v4); 1 signed by the bundle's key: $p/boot1.tpol; sign this boot state (tlsroot policy sign;"
+	# The owner's side needs no TPM: predicted values.
 	tlsroot policy sign --key "$in/pol.key" --pcr "4=sha256:$v4" --pcr "7=sha256:$v7" -o "$p/boot2.tpol"
 	signed_unseal signed --policy-dir "$p"
 	expect signed-policy-new-signature-unseals 0 "name=signed kind=x509 verified"
@@ -724,19 +725,20 @@ case_signed_policy() {
 	fpr=$(timeout 30 tpm2_loadexternal -T "$(tcti a)" -C o -G ecc -u "$in/pol.pub" -n "$work/pol.name" -c "$work/pol.ctx" >/dev/null 2>&1 &&
 		od -An -tx1 -v "$work/pol.name" | tr -d ' \n')
 	signed_unseal signed --policy "$work/pol-other/other.tpol"
-	expect signed-policy-other-key-refused 19 "bundle signed: no signed policy by the bundle's key (fingerprint $fpr)"
+	pkfp=$(openssl ec -pubin -in "$in/pol.pub" -outform DER 2>/dev/null | tail -c 65 | sha256sum | cut -c1-64)
+	expect signed-policy-other-key-refused 19 "bundle signed: no signed policy by the bundle's key (Name $fpr, pkfp $pkfp) among 1 signed policy from --policy;"
 	cp "$p/boot2.tpol" "$work/bad.tpol"
 	python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[-1]^=1; open(p,"wb").write(b)' "$work/bad.tpol"
 	signed_unseal signed --policy "$work/bad.tpol"
 	expect signed-policy-bad-signature-refused 19 "the signature of signed policy $work/bad.tpol does not verify with the bundle's key"
 	signed_unseal signed
-	expect signed-policy-missing-refused 19 "bundle signed needs a signed policy for PCRs 4,7 by key $fpr; pass --policy FILE.tpol or --policy-dir D"
+	expect signed-policy-missing-refused 19 "bundle signed needs a signed policy for PCRs 4,7 by key $fpr (pkfp $pkfp); pass --policy FILE (a .tpol, or systemd's tpm2-pcr-signature.json) or --policy-dir D"
 	tlsroot inspect --json "$work/signed.bundle"
 	sealed=$out
 	tlsroot policy inspect "$p/boot2.tpol"
 	out="$sealed"$'\n'"$out"
 	expect signed-policy-inspect 0 '{"version":4,' '"pcrs":[15],"lock_pcr":15,' \
-		"\"signed_policy\":{\"pcrs\":[4,7],\"key_name\":\"$fpr\"}" "key:      $fpr" "pcr 4 :   sha256:$v4"
+		"\"signed_policy\":{\"pcrs\":[4,7],\"key_name\":\"$fpr\",\"pkfp\":\"$pkfp\"}" "key:      $fpr" "pcr 4 :   sha256:$v4"
 	run a unseal "$work/signed.bundle" --policy-dir "$p"
 	if [ "$rc" -ne 0 ] || ! grep -q 'locked pcr=15' <<<"$out"; then
 		fail signed-policy-lock-holds "first unseal: exit $rc: $out"
