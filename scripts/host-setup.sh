@@ -13,7 +13,7 @@ libmnl-dev zlib1g-dev libjson-c-dev libcmocka-dev
 qemu-system-x86 qemu-utils swtpm swtpm-tools tpm2-tools
 mmdebstrap busybox-static e2fsprogs cpio xz-utils zstd
 dpkg-dev debhelper fakeroot lintian
-strace iproute2 procps python3
+strace iproute2 procps python3 systemd
 "
 
 missing=""

@@ -4,7 +4,8 @@
 # case; exits 1 if any failed.
 #   run-tpm-tests.sh [TLSROOT_BINARY]     (default: build/tlsroot)
 #   run-tpm-tests.sh --list               the case names, one a line
-# Needs swtpm, tpm2-tools, certtool, keyctl, python3, openssl.
+# Needs swtpm, tpm2-tools, certtool, keyctl, python3, openssl, and
+# systemd-measure (Debian's systemd package) for systemd's PCR signatures.
 #
 # Every output of every case is scanned for the secrets being sealed (the
 # x509 private key and the NVMe PSK, raw, hex and base64, by
@@ -39,7 +40,10 @@ ask-pin-lockout-counted ask-pin-with-pin-file-refused signed-policy-pcr7-alone-r
 signed-policy-lock-pcr-refused signed-policy-coverage-printed signed-policy-unseals signed-policy-pcr-changed-refused
 signed-policy-new-signature-unseals signed-policy-other-key-refused
 signed-policy-bad-signature-refused signed-policy-missing-refused
-signed-policy-lock-holds signed-policy-inspect signed-policy-rsa-pin-unseals"
+signed-policy-lock-holds signed-policy-inspect signed-policy-rsa-pin-unseals
+pcrsig-unseals pcrsig-inspect pcrsig-other-key-refused
+pcrsig-bad-signature-refused pcrsig-malformed-refused pcrsig-no-sha256-refused
+pcrsig-pcr-changed-refused pcrsig-phases-unseals pcrsig-ecdsa-unseals"
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' $cases
 	exit 0
@@ -760,6 +764,139 @@ case_signed_policy() {
 	expect signed-policy-rsa-pin-unseals 0 "name=rsapin kind=x509 verified" '"version":4,' '"pin_kdf":"pbkdf2-sha256"' '"revocation":{'
 }
 
+# systemd's signed PCR policies, the JSON of a UKI's .pcrsig. The swtpm's
+# PCR 11 is extended as systemd-stub measures a UKI whose one section is
+# .linux (SHA-256 of the name with its NUL, then of the contents) and as
+# systemd-pcrphase measures boot phases (SHA-256 of the word). systemd's
+# own systemd-measure (bookworm: systemd 252) predicts that value and signs
+# it (it asks the swtpm only for a trial PolicyPCR): no JSON is made here.
+measure=
+for m in /usr/lib/systemd/systemd-measure /lib/systemd/systemd-measure; do
+	[ -x "$m" ] && { measure=$m; break; }
+done
+pcr11_extend() { # tpm hex
+	timeout 30 tpm2_pcrextend -T "$(tcti "$1")" "11:sha256=$2" >/dev/null 2>&1
+}
+stub_measure_linux() { # tpm file
+	pcr11_extend "$1" "$(printf '.linux\0' | sha256sum | cut -c1-64)" &&
+		pcr11_extend "$1" "$(sha256sum <"$2" | cut -c1-64)"
+}
+phase_measure() { # tpm word
+	pcr11_extend "$1" "$(printf '%s' "$2" | sha256sum | cut -c1-64)"
+}
+# measure_sign OUT KEY BANK PHASE...: systemd-measure sign for the UKI.
+measure_sign() {
+	local out=$1 key=$2 bank=$3 ph args=()
+	shift 3
+	for ph in "$@"; do args+=("--phase=$ph"); done
+	timeout 60 "$measure" sign --no-pager --linux="$work/uki/linux" \
+		--bank="$bank" "${args[@]}" --private-key="$key" \
+		--tpm2-device="$(tcti a)" >"$out" 2>"$out.err"
+}
+# flip_sig IN OUT: the first sha256 entry's signature with one bit flipped.
+flip_sig() {
+	python3 -c '
+import base64, json, sys
+j = json.load(open(sys.argv[1]))
+s = bytearray(base64.b64decode(j["sha256"][0]["sig"]))
+s[-1] ^= 1
+j["sha256"][0]["sig"] = base64.b64encode(bytes(s)).decode()
+json.dump(j, open(sys.argv[2], "w"))' "$1" "$2"
+}
+pcrsig_cases="pcrsig-unseals pcrsig-inspect pcrsig-other-key-refused
+pcrsig-bad-signature-refused pcrsig-malformed-refused pcrsig-no-sha256-refused
+pcrsig-pcr-changed-refused pcrsig-phases-unseals pcrsig-ecdsa-unseals"
+case_pcrsig() {
+	local p=$work/pcrsig d=$work/pcrsig-dir v11 want pkfp pol sealed c shown
+	if [ -z "$measure" ]; then
+		for c in $pcrsig_cases; do
+			fail "$c" "no systemd-measure in /usr/lib/systemd (apt-get install systemd)"
+		done
+		return
+	fi
+	reboot_tpm a
+	mkdir -p "$p" "$d" "$work/uki"
+	head -c 4096 /dev/urandom >"$work/uki/linux"
+	openssl genrsa -out "$in/uki.key" 2048 2>/dev/null
+	openssl rsa -in "$in/uki.key" -pubout -out "$in/uki.pub" 2>/dev/null
+	openssl genrsa -out "$in/uki-other.key" 2048 2>/dev/null
+	openssl ecparam -name prime256v1 -genkey -noout -out "$in/uki-ec.key" 2>/dev/null
+	openssl ec -in "$in/uki-ec.key" -pubout -out "$in/uki-ec.pub" 2>/dev/null
+	# systemd's pkfp: SHA-256 of the PKCS#1 RSAPublicKey DER.
+	pkfp=$(openssl rsa -pubin -in "$in/uki.pub" -RSAPublicKey_out -outform DER 2>/dev/null |
+		sha256sum | cut -c1-64)
+	signed_seal pcrsig "$in/uki.pub" --policy-pcrs 11
+	sealed=$out
+	# The boot: systemd-stub measures the UKI, systemd-pcrphase enters the initrd.
+	stub_measure_linux a "$work/uki/linux" && phase_measure a enter-initrd
+	v11=$(pcr_value a 11)
+	want=$(timeout 60 "$measure" calculate --no-pager --linux="$work/uki/linux" \
+		--bank=sha256 --phase=enter-initrd 2>/dev/null | sed -n 's/^11:sha256=//p')
+	measure_sign "$p/enter.json" "$in/uki.key" sha256 enter-initrd
+	signed_unseal pcrsig --policy "$p/enter.json"
+	if [ -z "$v11" ] || [ "$v11" != "$want" ]; then
+		fail pcrsig-unseals "the swtpm's PCR 11 '$v11' is not systemd-measure calculate's '$want'"
+	elif ! grep -qF "\"pkfp\":\"$pkfp\"" "$p/enter.json"; then
+		fail pcrsig-unseals "systemd-measure's pkfp is not $pkfp: $(cat "$p/enter.json" "$p/enter.json.err")"
+	else
+		expect pcrsig-unseals 0 "name=pcrsig kind=x509 verified"
+	fi
+	pol=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["sha256"][0]["pol"])' \
+		"$p/enter.json" 2>/dev/null)
+	tlsroot policy inspect "$p/enter.json"
+	shown=$out
+	tlsroot policy inspect --json "$p/enter.json"
+	shown=$shown$'\n'$out
+	tlsroot inspect "$work/pcrsig.bundle"
+	out=$sealed$'\n'$shown$'\n'$out
+	expect pcrsig-inspect 0 "(systemd pkfp $pkfp)" \
+		"format:   systemd PCR signature (JSON), 1 sha256 entry" \
+		"entry 1:  pcrs sha256:11" "  pkfp:     $pkfp" "  approved: ${pol:-?}" \
+		"\"entries\":[{\"entry\":1,\"pcrs\":[11],\"pkfp\":\"$pkfp\",\"signature\":\"rsassa-sha256\",\"approved\":\"${pol:-?}\"}]}"
+	measure_sign "$p/other.json" "$in/uki-other.key" sha256 enter-initrd
+	signed_unseal pcrsig --policy "$p/other.json"
+	expect pcrsig-other-key-refused 19 "bundle pcrsig: no signed policy by the bundle's key (Name 000b" \
+		", pkfp $pkfp) among 1 signed policy from --policy;"
+	flip_sig "$p/enter.json" "$p/bad-sig.json"
+	signed_unseal pcrsig --policy "$p/bad-sig.json"
+	expect pcrsig-bad-signature-refused 19 \
+		"bundle pcrsig: the signature of signed policy $p/bad-sig.json entry 1 does not verify with the bundle's key; sign it again (systemd-measure sign, ukify --pcr-private-key)"
+	# pol one hex digit short
+	sed 's/\("pol":"[0-9a-f]*\)[0-9a-f]"/\1"/' "$p/enter.json" >"$p/short-pol.json"
+	signed_unseal pcrsig --policy "$p/short-pol.json"
+	expect pcrsig-malformed-refused 3 \
+		"$p/short-pol.json: systemd PCR signature is malformed (sha256 entry 1: \"pol\" is not 64 hex digits)"
+	measure_sign "$p/sha1.json" "$in/uki.key" sha1 enter-initrd
+	signed_unseal pcrsig --policy "$p/sha1.json"
+	expect pcrsig-no-sha256-refused 3 \
+		"$p/sha1.json: systemd PCR signature has no \"sha256\" entries, only other PCR banks"
+	# The initrd is left: the enter-initrd signature no longer fits.
+	phase_measure a leave-initrd
+	v11=$(pcr_value a 11)
+	signed_unseal pcrsig --policy "$p/enter.json"
+	expect pcrsig-pcr-changed-refused 19 \
+		"bundle pcrsig: no signed policy for this boot's PCRs 11 (the TPM shows 11=sha256:$v11); 1 signed by the bundle's key: $p/enter.json (1 entry); sign this boot state"
+	# One entry per phase; in a directory beside another key's and a broken file.
+	measure_sign "$d/uki.json" "$in/uki.key" sha256 enter-initrd enter-initrd:leave-initrd
+	head -c 100 "$d/uki.json" >"$d/broken.json"
+	cp "$p/other.json" "$d/0-other.json"
+	tlsroot policy inspect "$d/uki.json"
+	shown=$out
+	signed_unseal pcrsig --policy-dir "$d"
+	out=$out$'\n'$shown
+	expect pcrsig-phases-unseals 0 "name=pcrsig kind=x509 verified" \
+		"note: skipped $d/broken.json: systemd PCR signature is malformed (JSON ends early)" \
+		"2 sha256 entries"
+	# ECDSA P-256: what systemd-measure signs with an ECC key.
+	signed_seal pcrsig-ec "$in/uki-ec.pub" --policy-pcrs 11
+	measure_sign "$p/ec.json" "$in/uki-ec.key" sha256 enter-initrd:leave-initrd
+	tlsroot policy inspect "$p/ec.json"
+	shown=$out
+	signed_unseal pcrsig-ec --policy "$p/ec.json"
+	out=$out$'\n'$shown
+	expect pcrsig-ecdsa-unseals 0 "name=pcrsig-ec kind=x509 verified" "signature: ecdsa-sha256"
+}
+
 setup_fail() { echo "TPM FAIL setup: $1"; exit 1; }
 command -v swtpm >/dev/null || setup_fail "swtpm not installed"
 [ -x "$bin" ] || setup_fail "no $bin; run make first"
@@ -769,7 +906,7 @@ make_identities
 start_tpm a || setup_fail "cannot start swtpm"
 for c in scan_control x509_round_trip psk_round_trip policy pcr_mismatch corrupt \
 	 other_tpm pin foreign lock_range emergency foreign_srk lock no_tpm predictive lockout inspect \
-	 revocation pin_prompt signed_policy no_secret_on_disk; do
+	 revocation pin_prompt signed_policy pcrsig no_secret_on_disk; do
 	run_case "$c"
 done
 exit $failed
