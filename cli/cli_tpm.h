@@ -78,7 +78,6 @@ struct policy_files {
 	struct tr_signed_policy *p;     /* loaded, malloc'd */
 	char *owned[CLI_POLICY_MAX];    /* paths found in dir */
 	int n_owned;
-	char source[256];
 	struct tr_policy_set set;
 };
 

@@ -246,10 +246,6 @@ int policy_files_load(struct policy_files *pf)
 
 	if (pf->dir && (ret = collect_policies(pf)) != 0)
 		return ret;
-	snprintf(pf->source, sizeof(pf->source), "%s%s%s",
-		 named ? "--policy" : "", named && pf->dir ? " and " : "",
-		 pf->dir ? pf->dir : "");
-	pf->set.source = pf->source;
 	for (i = 0; i < pf->n_paths; i++) {
 		ret = load_one(pf, pf->paths[i], i < named);
 		if (ret > 0)

@@ -57,12 +57,13 @@ static void policy_name(const struct tr_signed_policy *p, char *out,
 }
 
 /*
- * The files of set's policies by the bundle's key, with their number of
- * entries where JSON ("a.tpol, sig.json (2 entries)"), at most 3 named.
+ * The files of set's policies (by the bundle's key only, or all), with
+ * their number of entries where JSON ("a.tpol, sig.json (2 entries)"), at
+ * most 3 named.
  */
-static void by_key_files(const struct tr_bundle_header *h,
-			 const struct signer *k,
-			 const struct tr_policy_set *set, char *out, size_t cap)
+static void files_of(const struct tr_bundle_header *h, const struct signer *k,
+		     const struct tr_policy_set *set, int by_key, char *out,
+		     size_t cap)
 {
 	const struct tr_signed_policy *p, *first = NULL;
 	size_t i, used = 0, files = 0, entries = 0;
@@ -70,7 +71,7 @@ static void by_key_files(const struct tr_bundle_header *h,
 	out[0] = '\0';
 	for (i = 0; i <= set->n; i++) {
 		p = i < set->n ? &set->p[i] : NULL;
-		if (p && !same_key(h, k, p))
+		if (p && by_key && !same_key(h, k, p))
 			continue;
 		if (first && (!p || p->origin != first->origin)) {
 			if (++files <= 3 && used < cap)
@@ -144,7 +145,6 @@ static int no_policy(struct tr_tpm *t, const struct tr_bundle_header *h,
 {
 	char pcrs[96], files[192], values[192];
 	size_t n = set ? set->n : 0;
-	const char *from = set && set->source ? set->source : "nowhere";
 
 	pcr_list(h->policy_pcrs, pcrs, sizeof(pcrs));
 	if (!n) {
@@ -152,12 +152,13 @@ static int no_policy(struct tr_tpm *t, const struct tr_bundle_header *h,
 			     "bundle %s needs a signed policy for PCRs %s by key %s (pkfp %s); pass --policy FILE (a .tpol, or systemd's tpm2-pcr-signature.json) or --policy-dir D (tlsroot policy sign makes one)",
 			     h->name, pcrs, k->name, k->pkfp_hex);
 	} else if (!by_key) {
+		files_of(h, k, set, 0, files, sizeof(files));
 		tr_error_set(err, TR_EXIT_NOPOLICY,
-			     "bundle %s: no signed policy by the bundle's key (Name %s, pkfp %s) among %zu signed polic%s from %s; sign with its private key (tlsroot policy sign; systemd-measure sign) and pass it with --policy or --policy-dir",
+			     "bundle %s: no signed policy by the bundle's key (Name %s, pkfp %s) among %zu signed polic%s: %s; sign with its private key (tlsroot policy sign; systemd-measure sign) and pass it with --policy or --policy-dir",
 			     h->name, k->name, k->pkfp_hex, n, n == 1 ? "y" : "ies",
-			     from);
+			     files);
 	} else {
-		by_key_files(h, k, set, files, sizeof(files));
+		files_of(h, k, set, 1, files, sizeof(files));
 		unmatched_values(t, h, k, set, values, sizeof(values));
 		tr_error_set(err, TR_EXIT_NOPOLICY,
 			     "bundle %s: no signed policy for this boot's PCRs %s (the TPM shows %s); %zu signed by the bundle's key: %s; sign this boot state (tlsroot policy sign; for a UKI ukify --pcr-private-key or systemd-measure sign)",

@@ -167,7 +167,7 @@ static int parse_bank(struct json_object *root, struct tr_signed_policy *p,
 		return bad(err, "not a JSON object");
 	if (!json_object_object_get_ex(root, BANK, &bank)) {
 		tr_error_set(err, TR_EXIT_BADINPUT,
-			     "systemd PCR signature has no \"" BANK "\" entries, only other PCR banks; tlsroot binds SHA-256 PCRs: sign with systemd-measure sign --bank=sha256 (ukify --pcr-banks=sha256)");
+			     "systemd PCR signature has no \"" BANK "\" entries; tlsroot binds SHA-256 PCRs: sign with systemd-measure sign --bank=sha256 (ukify --pcr-banks=sha256)");
 		return -1;
 	}
 	if (!json_object_is_type(bank, json_type_array))

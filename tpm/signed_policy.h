@@ -51,13 +51,12 @@ struct tr_signed_policy {
 };
 
 /*
- * The signed policies an unseal may try (each .tpol file one, each JSON
- * entry one; entries of one file adjacent), and where they came from.
+ * The signed policies an unseal may try: each .tpol file one, each JSON
+ * entry one, the entries of one file adjacent with the same origin.
  */
 struct tr_policy_set {
 	const struct tr_signed_policy *p;
 	size_t n;
-	const char *source;                /* "DIR" or "the --policy files" */
 };
 
 /*

@@ -730,7 +730,7 @@ case_signed_policy() {
 		od -An -tx1 -v "$work/pol.name" | tr -d ' \n')
 	signed_unseal signed --policy "$work/pol-other/other.tpol"
 	pkfp=$(openssl ec -pubin -in "$in/pol.pub" -outform DER 2>/dev/null | tail -c 65 | sha256sum | cut -c1-64)
-	expect signed-policy-other-key-refused 19 "bundle signed: no signed policy by the bundle's key (Name $fpr, pkfp $pkfp) among 1 signed policy from --policy;"
+	expect signed-policy-other-key-refused 19 "bundle signed: no signed policy by the bundle's key (Name $fpr, pkfp $pkfp) among 1 signed policy: $work/pol-other/other.tpol;"
 	cp "$p/boot2.tpol" "$work/bad.tpol"
 	python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[-1]^=1; open(p,"wb").write(b)' "$work/bad.tpol"
 	signed_unseal signed --policy "$work/bad.tpol"
@@ -856,7 +856,7 @@ case_pcrsig() {
 	measure_sign "$p/other.json" "$in/uki-other.key" sha256 enter-initrd
 	signed_unseal pcrsig --policy "$p/other.json"
 	expect pcrsig-other-key-refused 19 "bundle pcrsig: no signed policy by the bundle's key (Name 000b" \
-		", pkfp $pkfp) among 1 signed policy from --policy;"
+		", pkfp $pkfp) among 1 signed policy: $p/other.json (1 entry);"
 	flip_sig "$p/enter.json" "$p/bad-sig.json"
 	signed_unseal pcrsig --policy "$p/bad-sig.json"
 	expect pcrsig-bad-signature-refused 19 \
@@ -869,7 +869,7 @@ case_pcrsig() {
 	measure_sign "$p/sha1.json" "$in/uki.key" sha1 enter-initrd
 	signed_unseal pcrsig --policy "$p/sha1.json"
 	expect pcrsig-no-sha256-refused 3 \
-		"$p/sha1.json: systemd PCR signature has no \"sha256\" entries, only other PCR banks"
+		"$p/sha1.json: systemd PCR signature has no \"sha256\" entries; tlsroot binds SHA-256 PCRs: sign with systemd-measure sign --bank=sha256"
 	# The initrd is left: the enter-initrd signature no longer fits.
 	phase_measure a leave-initrd
 	v11=$(pcr_value a 11)
