@@ -10,7 +10,7 @@ PACKAGES="
 build-essential pkg-config git clang libclang-rt-14-dev
 libgnutls28-dev gnutls-bin libtss2-dev libkeyutils-dev keyutils
 libmnl-dev zlib1g-dev libjson-c-dev libcmocka-dev
-qemu-system-x86 qemu-utils swtpm swtpm-tools tpm2-tools
+qemu-system-x86 qemu-utils ovmf swtpm swtpm-tools tpm2-tools
 mmdebstrap busybox-static e2fsprogs cpio xz-utils zstd
 dpkg-dev debhelper fakeroot lintian
 strace iproute2 procps python3 systemd

@@ -168,9 +168,12 @@ tlsroot_unseal() {
 	# asked on the console (systemd-ask-password under systemd), 3 tries;
 	# the prompts go to the console, not into $_tr_out.
 	# Signed PCR policies (tlsroot-policy(8)) for bundles sealed with
-	# --policy-key, when the image has any.
+	# --policy-key, when the image has any; and the PCR 11 signature of
+	# the unified kernel image this boot came from (systemd-stub puts
+	# the UKI's .pcrsig there; signed with ukify --pcr-private-key).
 	_tr_pol=
 	ls /etc/tlsroot/policies/*.tpol >/dev/null 2>&1 && _tr_pol="--policy-dir /etc/tlsroot/policies"
+	[ -f /.extra/tpm2-pcr-signature.json ] && _tr_pol="$_tr_pol --policy /.extra/tpm2-pcr-signature.json"
 	if ! _tr_out=$(tlsroot unseal --tcti "$TLSROOT_TPM" --ask-pin $_tr_pol \
 		--tpm-timeout "$TLSROOT_TPM_TIMEOUT" --lock-pcr "${TLSROOT_LOCK_PCR:-15}" $_tr_files 2>&1); then
 		tlsroot_fail "cannot unseal the identity: $(printf '%s\n' "$_tr_out" | grep -v '^name=\|^locked' | head -n 1 | sed 's/^tlsroot: //')"

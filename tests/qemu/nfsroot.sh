@@ -127,6 +127,35 @@ nr_seal() { # label payload-dir [--script=NAME]
 	tr -d '\r' <"$log" | grep -a '^TLSROOT-PCR: ' | sed 's/^TLSROOT-PCR: //' >"$d/pcrs.txt"
 }
 
+# nr_host_seal LABEL WORK-DIR [tlsroot seal option...]: seal the client
+# identity with this tree's tlsroot (WORK-DIR/client1.bundle) to a swtpm
+# on a copy of LABEL's provisioned client TPM state (its SRK), with the
+# lock PCR 15 and the options given; prints the TPM's lockout counter of
+# that state. The seal's output: WORK-DIR/seal.log.
+nr_host_seal() {
+	local d work=$2 counter rc=0
+	d=$(nr_dir "$1")
+	shift 2
+	mkdir -p "$work"
+	rm -rf "$work/tpm-host"
+	cp -a "$d/tpm/state" "$work/tpm-host"
+	# shellcheck source=../tpm/swtpm.sh
+	. "$TB_TOP/tests/tpm/swtpm.sh"
+	work=$work start_tpm host || return 1
+	counter=$(timeout 30 tpm2_getcap -T "$(tcti host)" properties-variable 2>/dev/null |
+		sed -n 's/^TPM2_PT_LOCKOUT_COUNTER: *//p')
+	if [ -z "$counter" ] ||
+		! "$TB_TOP/build/tlsroot" seal "$NR_IDENTITY" --cert "$TB_RUN/pki/client.pem" \
+			--key "$TB_RUN/pki/client.key" --lock-pcr 15 --tcti "$(tcti host)" \
+			-o "$work/$NR_IDENTITY.bundle" "$@" >"$work/seal.log" 2>&1; then
+		nr_log "seal on the host failed (lockout counter '$counter'): $(tail -n2 "$work/seal.log" | tr '\n' ' ')"
+		rc=1
+	fi
+	work=$work stop_tpm host
+	[ $rc -eq 0 ] && echo "$((counter))"
+	return $rc
+}
+
 # The dracut module lists; the systemd image adds systemd's initrd modules.
 # The network backend: network-legacy (dhclient) in trixie; forky's
 # dracut 112 has no network-legacy, and network-manager is the backend
@@ -140,15 +169,21 @@ NR_DRACUT_SYSTEMD="systemd systemd-initrd dracut-systemd"
 
 # nr_build_images LABEL OUTDIR [--bundle FILE] [--no-tlsroot] [--no-test]
 #   [--flavors "systemd nosystemd busybox generic"] [--plant FILE PATH] [--remove PATH]
-#   [--add-modules "MOD..."] [--make-install]: build dracut images in a
+#   [--add-modules "MOD..."] [--make-install]
+#   [--uki CMDLINE PCR-KEY-DIR]: build dracut images in a
 #   copy-on-write overlay of the guest rootfs, with this run's tlsroot
 #   package installed (--make-install: `make install` with its defaults).
 #   --plant puts FILE at PATH of the overlay, --remove deletes PATH there
 #   (both before dracut runs); --add-modules adds dracut modules to the
 #   list. Images: OUTDIR/initrd-<flavor>.img; dracut logs in OUTDIR/dracut-*.log.
+#   --uki: also OUTDIR/uki-<flavor>.efi, a unified kernel image built as
+#   its owner would, with the guest's ukify and systemd-stub: the kernel,
+#   the image, the command line CMDLINE, and the PCR 11 policy of the
+#   initrd phase signed with PCR-KEY-DIR/pcr-private.pem (its public half
+#   pcr-public.pem goes into .pcrpkey).
 nr_build_images() {
 	local label=$1 out=$2 bundle= tlsroot=yes testfiles=yes flavors="systemd nosystemd"
-	local plant=() remove=() addmods=
+	local plant=() remove=() addmods= uki_cmdline= uki_keys=
 	shift 2
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -156,6 +191,7 @@ nr_build_images() {
 		--plant) plant+=("$2" "$3"); shift 2 ;;
 		--remove) remove+=("$2"); shift ;;
 		--add-modules) addmods=$2; shift ;;
+		--uki) uki_cmdline=$2 uki_keys=$3; shift 2 ;;
 		--no-tlsroot) tlsroot=no ;;
 		--make-install) tlsroot=make-install ;;
 		--no-test) testfiles=no ;;
@@ -164,13 +200,10 @@ nr_build_images() {
 		esac
 		shift
 	done
-	local kver merged=$out/chroot upper=$out/chroot-upper work=$out/chroot-work rc=0 f mods
+	local kver merged rc=0 f mods
 	kver=$(nr_kver "$label")
-	mkdir -p "$out" "$merged" "$upper" "$work"
-	mount -t overlay overlay -o "lowerdir=$TB_IMAGE/rootfs,upperdir=$upper,workdir=$work" "$merged" ||
-		{ nr_log "cannot mount an overlay of the guest rootfs"; return 1; }
-	mount -t proc proc "$merged/proc"
-	mount --bind /dev "$merged/dev"
+	mkdir -p "$out"
+	merged=$(tb_overlay_mount "$out") || return 1
 	local inc=()
 	if [ $tlsroot = make-install ]; then
 		# `make install` with its defaults (PREFIX=/usr/local), as a
@@ -253,12 +286,72 @@ p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[-1]^=0xff; open(p,"wb").write
 				rc=1
 				break
 			fi
+			if [ -n "$uki_keys" ] && ! nr_build_uki "$merged" "$kver" "$uki_cmdline" "$uki_keys" "$out/uki-$f.log"; then
+				nr_log "ukify ($f) failed: $(tail -n1 "$out/uki-$f.log")"
+				rc=1
+				break
+			fi
+			[ -n "$uki_keys" ] && mv "$merged/tmp/uki.efi" "$out/uki-$f.efi"
 			mv "$merged/tmp/initrd.img" "$out/initrd-$f.img"
 		done
 	fi
-	umount "$merged/dev" "$merged/proc"
-	umount "$merged"
-	rm -rf "$upper" "$work" "$merged"
+	tb_overlay_umount "$out"
+	return $rc
+}
+
+# nr_ukify LABEL WORK-DIR OUT.efi INITRD CMDLINE [--sign KEY-DIR |
+#   --copy-signature FROM.efi PUBLIC.pem]: a unified kernel image of
+#   LABEL's kernel, INITRD and CMDLINE built with the guest's ukify (in an
+#   overlay at WORK-DIR). --sign: its PCR 11 policy signed (nr_build_uki);
+#   --copy-signature: unsigned, with FROM.efi's .pcrsig and the key
+#   PUBLIC.pem as .pcrpkey copied in, as someone without the private key
+#   would make a UKI pass for a signed one.
+nr_ukify() {
+	local label=$1 work=$2 out=$3 initrd=$4 cmdline=$5 merged kver rc=0
+	shift 5
+	kver=$(nr_kver "$label")
+	mkdir -p "$work"
+	merged=$(tb_overlay_mount "$work") || return 1
+	cp "$initrd" "$merged/tmp/initrd.img"
+	case ${1:-} in
+	--sign) nr_build_uki "$merged" "$kver" "$cmdline" "$2" "$work/ukify.log" || rc=1 ;;
+	--copy-signature)
+		if ! objcopy -O binary --only-section=.pcrsig "$2" "$merged/tmp/pcrsig.json" ||
+			[ ! -s "$merged/tmp/pcrsig.json" ]; then
+			nr_log "no .pcrsig section in $2"
+			rc=1
+		else
+			cp "$3" "$merged/tmp/pcr-public.pem"
+			printf '%s\n' "$cmdline" >"$merged/tmp/uki-cmdline"
+			chroot "$merged" ukify build --linux="$(nr_uki_linux "$merged" "$kver")" --initrd=/tmp/initrd.img \
+				--cmdline=@/tmp/uki-cmdline --uname="$kver" --pcrpkey=/tmp/pcr-public.pem \
+				--section=.pcrsig:@/tmp/pcrsig.json --output=/tmp/uki.efi >"$work/ukify.log" 2>&1 || rc=1
+		fi
+		;;
+	*) nr_log "nr_ukify: give --sign or --copy-signature"; rc=1 ;;
+	esac
+	[ $rc -eq 0 ] && { mv "$merged/tmp/uki.efi" "$out" || rc=1; }
+	[ $rc -eq 0 ] || nr_log "ukify failed: $(tail -n2 "$work/ukify.log" 2>/dev/null | tr '\n' ' ')"
+	tb_overlay_umount "$work"
+	return $rc
+}
+
+# nr_build_uki CHROOT KVER CMDLINE KEY-DIR LOG: CHROOT/tmp/uki.efi from
+# CHROOT/tmp/initrd.img and the kernel KVER, with the guest's ukify; the
+# PCR 11 policy of the phase enter-initrd (where tlsroot unseals) signed
+# with KEY-DIR's pcr-private.pem.
+nr_uki_linux() { # chroot kver: the kernel's path in CHROOT
+	if [ -f "$1/boot/vmlinuz-$2" ]; then echo "/boot/vmlinuz-$2"; else echo "/usr/lib/modules/$2/vmlinuz"; fi
+}
+nr_build_uki() {
+	local m=$1 kver=$2
+	printf '%s\n' "$3" >"$m/tmp/uki-cmdline"
+	cp "$4/pcr-private.pem" "$4/pcr-public.pem" "$m/tmp/" || return 1
+	chroot "$m" ukify build --linux="$(nr_uki_linux "$m" "$kver")" --initrd=/tmp/initrd.img --cmdline=@/tmp/uki-cmdline \
+		--uname="$kver" --pcr-private-key=/tmp/pcr-private.pem --pcr-public-key=/tmp/pcr-public.pem \
+		--phases=enter-initrd --output=/tmp/uki.efi >"$5" 2>&1
+	local rc=$?
+	rm -f "$m/tmp/pcr-private.pem"
 	return $rc
 }
 
@@ -277,24 +370,30 @@ nr_prepare_unlocked() { # label payload-dir
 # 1 if it did not start; 2 if it still ran after the timeout (killed).
 # The VM is stopped once its verdict asked for power-off, unless
 # --orderly-poweroff (the scenario checks the shutdown: wait for the
-# guest's own power-off). Options: --timeout=S (400), and tb_start_vm's
+# guest's own power-off). Options: --timeout=S (400), --uefi (INITRD is
+# an ESP directory with a unified kernel image, booted by OVMF; no
+# APPEND: the image holds its command line), --stop-at=PATTERN (stop the
+# VM once its console shows PATTERN, grep -E, instead), and tb_start_vm's
 # --mem=, --smp=, --one-tcg-thread, --drive=, --serial-input for the client.
 nr_boot() {
-	local vm=$1 label=$2 initrd=$3 timeout=400 d opts=() stop=$TB_POWEROFF_REQUESTED
+	local vm=$1 label=$2 initrd=$3 timeout=400 d opts=() stop=$TB_POWEROFF_REQUESTED boot=--initrd
 	shift 3
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--timeout=*) timeout=${1#*=} ;;
 		--orderly-poweroff) stop= ;;
+		--stop-at=*) stop=${1#*=} ;;
+		--uefi) boot=--uefi ;;
 		--mem=* | --smp=* | --one-tcg-thread | --drive=* | --serial-input) opts+=("$1") ;;
 		--*) nr_log "nr_boot $vm: unknown option '$1'"; return 1 ;;
 		*) break ;;
 		esac
 		shift
 	done
+	[ $boot = --initrd ] && opts+=(--append="$*")
 	d=$(nr_dir "$label")
 	nr_swtpm "$TB_RUN/vm-$vm-tpm" "$d/tpm/state" || { nr_log "swtpm did not start"; return 1; }
-	tb_start_vm "$vm" "$label" --initrd="$initrd" --append="$*" ${opts[@]+"${opts[@]}"} -- "${TB_SWTPM_ARGS[@]}" ||
+	tb_start_vm "$vm" "$label" "$boot=$initrd" ${opts[@]+"${opts[@]}"} -- "${TB_SWTPM_ARGS[@]}" ||
 		{ nr_log "client VM did not start"; return 1; }
 	NR_PIDS+=("$(tb_vm_pid "$vm")")
 	if ! tb_wait_exit "$vm" "$timeout" "$stop"; then

@@ -51,6 +51,11 @@ leaf wrongname-server ca wrong.test "ip_address = 192.0.2.99" "dns_name = wrong.
 leaf client ca client1 "dns_name = client1.test" "tls_www_client" "signing_key"
 rm -f ./*.tmpl
 
+# The owner's PCR signing key of the measured-boot scenarios: RSA-2048,
+# what ukify --pcr-private-key and systemd-measure sign with.
+certtool --generate-privkey --key-type=rsa --bits=2048 --no-text --outfile pcr-private.pem 2>/dev/null
+certtool --load-privkey pcr-private.pem --pubkey-info --no-text --outfile pcr-public.pem 2>/dev/null
+
 interchange() { # hash-id psk-bytes-file: NVMeTLSkey-1:HH:base64(PSK || CRC32 LE):
 	python3 -c 'import base64,sys,zlib
 k=open(sys.argv[2],"rb").read()

@@ -8,6 +8,10 @@ TB_TOP=$(cd "$TB_HERE/../.." && pwd)
 TB_SERVER_IP=192.0.2.1
 TB_CLIENT_IP=192.0.2.2
 TB_PIDS=()
+# Debian's ovmf: the firmware without Secure Boot keys (PCR 7 then
+# measures Secure Boot off; PCRs 4 and 11 hold what was booted).
+TB_OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
+TB_OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
 
 tb_log() { echo "testbed: $*" >&2; }
 
@@ -97,6 +101,27 @@ tb_pick_ports() {
 	return 1
 }
 
+# tb_overlay_mount DIR: a copy-on-write view of the guest rootfs at
+# DIR/chroot (changes in DIR/chroot-upper, never in the cached image), with
+# /proc and /dev; prints the view's path. tb_overlay_umount DIR ends it
+# and removes the changes.
+tb_overlay_mount() {
+	local m=$1/chroot
+	mkdir -p "$m" "$1/chroot-upper" "$1/chroot-work"
+	mount -t overlay overlay -o "lowerdir=$TB_IMAGE/rootfs,upperdir=$1/chroot-upper,workdir=$1/chroot-work" "$m" ||
+		{ tb_log "cannot mount an overlay of the guest rootfs"; return 1; }
+	mount -t proc proc "$m/proc" && mount --bind /dev "$m/dev" ||
+		{ tb_log "cannot mount /proc and /dev in $m"; tb_overlay_umount "$1"; return 1; }
+	echo "$m"
+}
+tb_overlay_umount() {
+	local m=$1/chroot
+	mountpoint -q "$m/dev" && umount "$m/dev"
+	mountpoint -q "$m/proc" && umount "$m/proc"
+	mountpoint -q "$m" && umount "$m"
+	rm -rf "$m" "$1/chroot-upper" "$1/chroot-work"
+}
+
 # Build the tlsroot Debian package inside a copy-on-write view of the
 # guest rootfs (scripts/build-deb.sh, dpkg-buildpackage), so that it links
 # against the guest's own libraries, as a distribution builds it. The
@@ -105,10 +130,9 @@ tb_pick_ports() {
 # $TB_RUN/guest-deb and, for the test payloads, its binaries in
 # $TB_RUN/guest-bin.
 tb_build_guest_binaries() {
-	local merged=$TB_RUN/chroot upper=$TB_RUN/chroot-upper work=$TB_RUN/chroot-work rc=0 deb
-	mkdir -p "$merged" "$upper" "$work" "$TB_RUN/guest-bin"
-	mount -t overlay overlay -o "lowerdir=$TB_IMAGE/rootfs,upperdir=$upper,workdir=$work" "$merged" ||
-		{ tb_log "cannot mount an overlay of the guest rootfs"; return 1; }
+	local merged rc=0 deb
+	mkdir -p "$TB_RUN/guest-bin"
+	merged=$(tb_overlay_mount "$TB_RUN") || return 1
 	mkdir -p "$merged/src"
 	if [ "${TLSROOT_GUEST_SRC:-}" = HEAD ]; then
 		git -C "$TB_TOP" archive HEAD | tar -xf - -C "$merged/src"
@@ -116,7 +140,6 @@ tb_build_guest_binaries() {
 		(cd "$TB_TOP" && git ls-files -z --cached --others --exclude-standard |
 			xargs -0 tar -cf - 2>/dev/null) | tar -xf - -C "$merged/src"
 	fi
-	mount -t proc proc "$merged/proc"
 	if ! deb=$(chroot "$merged" /src/scripts/build-deb.sh /deb 2>"$TB_RUN/guest-build.log"); then
 		cat "$merged/deb/build-deb.log" >>"$TB_RUN/guest-build.log" 2>/dev/null
 		tb_log "building the tlsroot package in the guest rootfs failed: $(head -n1 "$TB_RUN/guest-build.log"); see $TB_RUN/guest-build.log"
@@ -127,9 +150,7 @@ tb_build_guest_binaries() {
 			tar -xf - -C "$TB_RUN/guest-bin" --strip-components=3 ./usr/sbin/tlsroot ./usr/sbin/tlsroot-agent ||
 			{ tb_log "cannot take the binaries out of $deb"; rc=1; }
 	fi
-	umount "$merged/proc"
-	umount "$merged"
-	rm -rf "$upper" "$work" "$merged"
+	tb_overlay_umount "$TB_RUN"
 	return $rc
 }
 
@@ -152,6 +173,13 @@ tb_make_initrd() {
 #                     overlaid on the guest rootfs, tlsroot.role=/ip=
 #   --initrd=FILE     boot that initramfs with no disk (a diskless client,
 #                     e.g. a network root from a dracut image)
+#   --uefi=ESP-DIR    a measured UEFI boot with no disk of its own: OVMF
+#                     (TB_OVMF_CODE, a fresh copy of TB_OVMF_VARS) boots
+#                     ESP-DIR/EFI/BOOT/BOOTX64.EFI (a unified kernel image,
+#                     its command line inside) from a read-only FAT disk;
+#                     the firmware and systemd-stub measure into the TPM
+#                     given as QEMU args. The NIC has no option ROM (no PXE
+#                     attempt before the disk).
 #   --append=WORDS    kernel command line: all of it with --initrd, added
 #                     to the test bed's with --payload (repeatable)
 #   --mem=MB          memory (1024)
@@ -167,12 +195,13 @@ tb_make_initrd() {
 tb_start_vm() {
 	local name=$1 label=$2
 	shift 2
-	local side=client payload= initrd= append= mem=1024 smp=1 one_thread=no drives=() serial_in=no
+	local side=client payload= initrd= append= mem=1024 smp=1 one_thread=no drives=() serial_in=no esp=
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--server) side=server ;;
 		--payload=*) payload=${1#*=} ;;
 		--initrd=*) initrd=${1#*=} ;;
+		--uefi=*) esp=${1#*=} ;;
 		--append=*) append="${append:+$append }${1#*=}" ;;
 		--mem=*) mem=${1#*=} ;;
 		--smp=*) smp=${1#*=} ;;
@@ -187,8 +216,10 @@ tb_start_vm() {
 	done
 	local vm=$TB_RUN/vm-$name k=$TB_IMAGE/kernels/$label local_port remote_port mac role ip accel=$TB_ACCEL
 	[ -f "$k/vmlinuz" ] || { tb_log "no kernel '$label' in $TB_IMAGE"; return 1; }
-	if [ -n "$payload" ] && [ -n "$initrd" ] || [ -z "$payload$initrd" ]; then
-		tb_log "tb_start_vm $name: give one of --payload and --initrd"
+	local given=0 one
+	for one in "$payload" "$initrd" "$esp"; do [ -n "$one" ] && given=$((given + 1)); done
+	if [ $given -ne 1 ]; then
+		tb_log "tb_start_vm $name: give one of --payload, --initrd and --uefi"
 		return 1
 	fi
 	mkdir -p "$vm"
@@ -197,8 +228,19 @@ tb_start_vm() {
 	else
 		local_port=$TB_PORT_CLIENT remote_port=$TB_PORT_SERVER mac=52:54:00:12:00:02 role=client ip=$TB_CLIENT_IP
 	fi
-	local disk=()
-	if [ -z "$initrd" ]; then
+	local disk=() boot=() nic_rom=()
+	if [ -n "$esp" ]; then
+		[ -f "$esp/EFI/BOOT/BOOTX64.EFI" ] || { tb_log "tb_start_vm $name: no $esp/EFI/BOOT/BOOTX64.EFI"; return 1; }
+		[ -r "$TB_OVMF_CODE" ] && [ -r "$TB_OVMF_VARS" ] ||
+			{ tb_log "tb_start_vm $name: no OVMF ($TB_OVMF_CODE); apt-get install ovmf (make host-setup)"; return 1; }
+		mkdir -p "$vm"
+		cp "$TB_OVMF_VARS" "$vm/OVMF_VARS.fd"
+		boot=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$TB_OVMF_CODE"
+			-drive "if=pflash,format=raw,unit=1,file=$vm/OVMF_VARS.fd"
+			-drive "if=none,id=esp,format=raw,readonly=on,file=fat:$esp"
+			-device virtio-blk-pci,drive=esp,bootindex=1)
+		nic_rom=(,romfile=)
+	elif [ -z "$initrd" ]; then
 		initrd=$vm/initrd
 		tb_make_initrd "$k/boot.cpio.gz" "$payload" "$initrd" || return 1
 		qemu-img create -q -f qcow2 -F raw -b "$TB_IMAGE/rootfs.img" "$vm/disk.qcow2"
@@ -208,7 +250,9 @@ tb_start_vm() {
 	[ "$one_thread" = yes ] && [ "$TB_ACCEL" = tcg ] && [ "$smp" -gt 1 ] && accel=tcg,thread=single
 	# Under TCG on a busy host the kernel's early IO-APIC timer check can
 	# miss ticks and panic ("IO-APIC + timer doesn't work!"): skip it.
+	# (A UKI carries its command line, no_timer_check included.)
 	append="$append no_timer_check"
+	[ -z "$esp" ] && boot=(-kernel "$k/vmlinuz" -initrd "$initrd" -append "$append")
 	: >"$vm/serial.log"
 	local serial=(-serial "file:$vm/serial.log")
 	[ $serial_in = yes ] && serial=(-chardev "socket,id=ser0,path=$vm/serial.sock,server=on,wait=off,logfile=$vm/serial.log"
@@ -216,11 +260,9 @@ tb_start_vm() {
 	qemu-system-x86_64 -accel "$accel" -cpu "$TB_CPU" -m "$mem" -smp "$smp" \
 		-nodefaults -display none -no-reboot \
 		"${serial[@]}" -pidfile "$vm/qemu.pid" \
-		-kernel "$k/vmlinuz" -initrd "$initrd" \
-		-append "$append" \
-		"${disk[@]}" \
+		"${boot[@]}" ${disk[@]+"${disk[@]}"} \
 		-netdev "dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=$local_port,remote.type=inet,remote.host=127.0.0.1,remote.port=$remote_port" \
-		-device "virtio-net-pci,netdev=n0,mac=$mac" \
+		-device "virtio-net-pci,netdev=n0,mac=$mac${nic_rom[*]}" \
 		-device virtio-rng-pci \
 		"$@" ${drives[@]+"${drives[@]}"} >"$vm/qemu.log" 2>&1 &
 	local pid=$!

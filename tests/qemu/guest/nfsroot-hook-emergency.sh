@@ -8,8 +8,12 @@
 #     (user nfs:x509:*, psk) is valid;
 #   - tlsroot unseal of the image's bundles is refused: the lock PCR moved.
 # One line on the console: TLSROOT-EMERGENCY: PASS|FAIL reason.
-tb_emergency_judge() {
-	_t_placed=0 _t_left='' _t_hex='' _t_line='' _t_out='' _t_rc='' _t_s='' _t_w=''
+# tb_key_census (also for the measured-boot scenario's observer, which
+# sources this file): _t_placed, the serials the unseal wrote to
+# /run/tlsroot/unsealed; _t_left, those of them still valid; _t_other,
+# other valid tlsroot keys (user nfs:x509:*, psk) in /proc/keys.
+tb_key_census() {
+	_t_placed=0 _t_left='' _t_hex='' _t_line='' _t_s='' _t_w=''
 	# Words such as cert_serial=N privkey_serial=N serial=N (no sort, awk
 	# in the initramfs).
 	for _t_w in $(cat /run/tlsroot/unsealed 2>/dev/null); do
@@ -33,6 +37,11 @@ tb_emergency_judge() {
 		user:nfs:x509:* | psk:*) _t_other="$_t_other $_t_id $_t_type $_t_desc;" ;;
 		esac
 	done </proc/keys
+}
+
+tb_emergency_judge() {
+	_t_out='' _t_rc=''
+	tb_key_census
 	_t_out=$(tlsroot unseal --verify --tpm-timeout 5 /etc/tlsroot/bundles/*.bundle 2>&1)
 	_t_rc=$?
 	if [ "$_t_placed" -eq 0 ]; then

@@ -6,33 +6,19 @@ TIMEOUT=1200
 PIN_RIGHT=2468
 PIN_WRONG=1357
 
-# pin_seal PROVISIONING-DIR OUT-DIR: the PIN bundle OUT-DIR/client1.bundle,
-# sealed by this tree's tlsroot to a swtpm on a copy of the client's TPM
-# state (its SRK), for the PCR 7 value the seal boot read (PCR 15, the
-# lock, at zero); prints the TPM's lockout counter of that state.
+# pin_seal LABEL OUT-DIR: the PIN bundle OUT-DIR/client1.bundle, sealed
+# on the host to the client's TPM (nr_host_seal) for the PCR 7 value the
+# seal boot read (PCR 15, the lock, at zero); prints the TPM's lockout
+# counter of that state.
 pin_seal() {
-	local d=$1 work=$2 pcr7 counter rc=0
-	mkdir -p "$work"
-	rm -rf "$work/tpm-pin"
-	cp -a "$d/tpm/state" "$work/tpm-pin"
-	# shellcheck source=../../tpm/swtpm.sh
-	. "$TB_TOP/tests/tpm/swtpm.sh"
-	start_tpm pin || return 1
-	pcr7=$(sed -n 's/^ *7 *: *0x//p' "$d/pcrs.txt" | tr 'A-F' 'a-f')
-	counter=$(timeout 30 tpm2_getcap -T "$(tcti pin)" properties-variable 2>/dev/null |
-		sed -n 's/^TPM2_PT_LOCKOUT_COUNTER: *//p')
-	printf '%s\n' "$PIN_RIGHT" >"$work/pin"
-	if [ ${#pcr7} -ne 64 ] || [ -z "$counter" ] ||
-		! "$TB_TOP/build/tlsroot" seal "$NR_IDENTITY" --cert "$TB_RUN/pki/client.pem" \
-			--key "$TB_RUN/pki/client.key" --pcr "7=sha256:$pcr7" --secure-boot-only \
-			--lock-pcr 15 --pin-file "$work/pin" --tcti "$(tcti pin)" \
-			-o "$work/$NR_IDENTITY.bundle" >"$work/seal.log" 2>&1; then
-		nr_log "PIN seal on the host failed (PCR 7 '$pcr7', counter '$counter'): $(tail -n2 "$work/seal.log" | tr '\n' ' ')"
-		rc=1
-	fi
-	stop_tpm pin
-	rm -f "$work/pin"
-	[ $rc -eq 0 ] && echo "$((counter))"
+	local pcr7 rc
+	pcr7=$(sed -n 's/^ *7 *: *0x//p' "$(nr_dir "$1")/pcrs.txt" | tr 'A-F' 'a-f')
+	[ ${#pcr7} -eq 64 ] || { nr_log "no PCR 7 value from the seal boot: '$pcr7'"; return 1; }
+	mkdir -p "$2"
+	printf '%s\n' "$PIN_RIGHT" >"$2/pin"
+	nr_host_seal "$1" "$2" --pcr "7=sha256:$pcr7" --secure-boot-only --pin-file "$2/pin"
+	rc=$?
+	rm -f "$2/pin"
 	return $rc
 }
 
@@ -53,11 +39,10 @@ pin_boot() {
 }
 
 host_run() { # payload label
-	local d p vm=nfsroot-pin-$2 rc counter first second log n
+	local p vm=nfsroot-pin-$2 rc counter first second log n
 	nr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
-	d=$(nr_dir "$2")
 	p=$TB_RUN/$vm
-	counter=$(pin_seal "$d" "$p") || { echo "FAIL setup: the PIN bundle could not be sealed (see the runner's log)"; return; }
+	counter=$(pin_seal "$2" "$p") || { echo "FAIL setup: the PIN bundle could not be sealed (see the runner's log)"; return; }
 	nr_build_images "$2" "$p" --bundle "$p/$NR_IDENTITY.bundle" --flavors "systemd nosystemd" ||
 		{ echo "FAIL setup: dracut images with the PIN bundle"; return; }
 	grep -q 'systemd-ask-password' "$p/dracut-systemd.log" ||
