@@ -41,7 +41,8 @@ static void seal_usage(FILE *f)
 		"Usage: tlsroot seal NAME (--cert F --key F | --psk-file F --hostnqn H\n"
 		"                   --subnqn S [--identity-version 0|1] [--compat])\n"
 		"                   (--pcrs LIST | --pcr N=sha256:HEX ... | --secure-boot-only |\n"
-		"                    --policy-key PUB.pem --policy-pcrs LIST)\n"
+		"                    --policy-key PUB.pem --policy-pcrs LIST\n"
+		"                    [--pcrs LIST | --pcr N=sha256:HEX ...])\n"
 		"                   [--lock-pcr 8..15|none] [--revocable | --revoke-older]\n"
 		"                   [--pin-file F] [--tcti T] [--tpm-timeout S] -o BUNDLE\n"
 		"Seal an identity to this machine's TPM; see tlsroot-seal(8).\n");
@@ -147,14 +148,19 @@ static int seal_check(const struct seal_args *a)
 }
 
 /*
- * With --policy-key the PCRs are bound through signed policies over
- * --policy-pcrs; the object binds the lock PCR alone. PCR 7 alone is
- * refused there as for --pcrs.
+ * With --policy-key the PCRs of --policy-pcrs are bound through signed
+ * policies; the object binds the lock PCR and any --pcrs/--pcr directly
+ * (as systemd-cryptenroll's --tpm2-pcrs beside --tpm2-public-key: PCR 12
+ * at its value for a UKI's own command line). PCR 7 alone is refused
+ * there as for --pcrs.
  */
 static int seal_signed_check(const struct seal_args *a)
 {
-	if (a->pcrs | a->given)
-		return cli_usage_error("with --policy-key the PCRs are bound through signed policies: name them with --policy-pcrs, not --pcrs or --pcr");
+	uint32_t both = (a->pcrs | a->given) & a->policy_pcrs;
+
+	if (both)
+		return cli_usage_error("PCR %d is in --policy-pcrs and in --pcrs/--pcr: bind each PCR one way, through the signed policies or directly",
+				       __builtin_ctz(both));
 	if (!a->policy_pcrs)
 		return cli_usage_error("--policy-key needs --policy-pcrs LIST: the PCRs its signed policies cover (for example 4,7 or 11)");
 	if (a->lock_pcr != TR_LOCK_PCR_NONE &&
@@ -164,7 +170,8 @@ static int seal_signed_check(const struct seal_args *a)
 	if (a->secure_boot_only && a->policy_pcrs != 1u << 7)
 		return cli_usage_error("--secure-boot-only binds PCR 7 alone; drop it, or drop the other PCRs of --policy-pcrs");
 	if (!a->secure_boot_only &&
-	    pcr_policy_is_secure_boot_only(a->policy_pcrs, TR_LOCK_PCR_NONE))
+	    pcr_policy_is_secure_boot_only(a->policy_pcrs | a->pcrs | a->given,
+					   TR_LOCK_PCR_NONE))
 		return cli_usage_error("PCR 7 alone binds only the Secure Boot state: any kernel, initramfs or command line that Secure Boot admits (rd.break included) would unseal; add PCRs (4, 11, 12 ...) to --policy-pcrs or say --secure-boot-only");
 	return 0;
 }
@@ -186,7 +193,9 @@ static int seal_signed_policy(struct seal_args *a)
 		ret = cli_fail(&err);
 	}
 	free(pem);
-	a->mask = a->lock_pcr == TR_LOCK_PCR_NONE ? 0 : 1u << a->lock_pcr;
+	a->mask = a->pcrs | a->given;
+	if (a->lock_pcr != TR_LOCK_PCR_NONE)
+		a->mask |= 1u << a->lock_pcr;
 	return ret;
 }
 

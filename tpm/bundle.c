@@ -73,7 +73,7 @@ static int check_tpm_blobs(const struct tr_bundle_header *h)
 	return 0;
 }
 
-/* Version 4 binds its lock PCR alone directly (or nothing). */
+/* Version 4 binds its lock PCR directly, and any PCRs sealed beside it. */
 static uint32_t lock_mask(const struct tr_bundle_header *h)
 {
 	if (h->lock_pcr == TR_LOCK_PCR_NONE)
@@ -92,8 +92,9 @@ static int parse_pcrs(struct tr_wire *r, struct tr_bundle_header *h,
 	if (h->pcr_bank != TPM2_ALG_SHA256)
 		return corrupt(err, "PCR bank is not sha256");
 	if (h->version == TR_BUNDLE_VERSION_SIGNED) {
-		if (h->pcr_mask != lock_mask(h))
-			return corrupt(err, "a signed-policy bundle binds its lock PCR alone");
+		if ((h->pcr_mask >> TR_PCR_COUNT) ||
+		    (h->pcr_mask & lock_mask(h)) != lock_mask(h))
+			return corrupt(err, "bad PCR mask for a signed-policy bundle");
 	} else if (h->pcr_mask == 0 || (h->pcr_mask >> TR_PCR_COUNT)) {
 		return corrupt(err, "bad PCR mask");
 	}
@@ -161,7 +162,8 @@ static int parse_signed(struct tr_wire *r, struct tr_bundle_header *h,
 	if (tr_wire_u32(r, &h->policy_pcrs) < 0 ||
 	    tr_wire_blob(r, k->pub, sizeof(k->pub), &k->pub_len) < 0)
 		return corrupt(err, "signed policy key truncated");
-	if (h->policy_pcrs == 0 || h->policy_pcrs >> TR_PCR_COUNT)
+	if (h->policy_pcrs == 0 || h->policy_pcrs >> TR_PCR_COUNT ||
+	    h->policy_pcrs & h->pcr_mask)
 		return corrupt(err, "bad signed policy PCR mask");
 	if (tr_policy_key_check(k) < 0)
 		return corrupt(err, "signed policy key is not an ECC P-256 or RSA key");

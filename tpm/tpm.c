@@ -714,6 +714,7 @@ static int explain_policy_mismatch(struct tr_tpm *t,
 	uint8_t now[TR_PCR_COUNT][TR_DIGEST_LEN], want[TR_DIGEST_LEN];
 	struct tr_policy_counter pc;
 	char list[96];
+	int moved;
 
 	if (tr_tpm_header_policy(h, tr_counter_policy(h, c, &pc), want,
 				 err) < 0)
@@ -734,10 +735,13 @@ static int explain_policy_mismatch(struct tr_tpm *t,
 			     h->name, h->lock_pcr, h->lock_pcr);
 		return -1;
 	}
-	if (pcr_differences(h, now, list, sizeof(list)) > 0)
+	moved = pcr_differences(h, now, list, sizeof(list));
+	if (moved > 0)
 		tr_error_set(err, TR_EXIT_PCR,
-			     "bundle %s: PCR %s differ from the values it was sealed to: the boot state changed; reseal for this state (tlsroot seal --pcr N=sha256:HEX to predict)",
-			     h->name, list);
+			     "bundle %s: %s %s %s from the %s it was sealed to: the boot state changed; reseal for this state (tlsroot seal --pcr N=sha256:HEX to predict)",
+			     h->name, moved == 1 ? "PCR" : "PCRs", list,
+			     moved == 1 ? "differs" : "differ",
+			     moved == 1 ? "value" : "values");
 	else
 		tr_error_set(err, TR_EXIT_PCR,
 			     "bundle %s: the TPM's policy digest differs from the sealed one; reseal",

@@ -43,7 +43,8 @@ signed-policy-bad-signature-refused signed-policy-missing-refused
 signed-policy-lock-holds signed-policy-inspect signed-policy-rsa-pin-unseals
 pcrsig-unseals pcrsig-inspect pcrsig-other-key-refused
 pcrsig-bad-signature-refused pcrsig-malformed-refused pcrsig-no-sha256-refused
-pcrsig-pcr-changed-refused pcrsig-phases-unseals pcrsig-ecdsa-unseals"
+pcrsig-pcr-changed-refused pcrsig-phases-unseals pcrsig-ecdsa-unseals
+pcrsig-cmdline-bound-unseals pcrsig-cmdline-override-refused pcrsig-both-ways-refused"
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' $cases
 	exit 0
@@ -336,7 +337,7 @@ case_pcr_mismatch() {
 	seal_x509 a pcr7
 	pcr_extend a 7
 	run a unseal "$work/pcr7.bundle"
-	expect pcr-extended-refused 11 "PCR 7 differ"
+	expect pcr-extended-refused 11 "PCR 7 differs from the value it was sealed to"
 }
 
 case_corrupt() {
@@ -586,7 +587,7 @@ case_predictive() {
 	expect predictive-seal-matching 0 "verified"
 	seal_x509 a mispredicted --pcr "7=sha256:$(printf 'x' | sha256sum | cut -c1-64)"
 	run a unseal --verify "$work/mispredicted.bundle"
-	expect predictive-seal-other-values 11 "PCR 7 differ"
+	expect predictive-seal-other-values 11 "PCR 7 differs from the value it was sealed to"
 }
 
 case_lockout() {
@@ -805,7 +806,8 @@ json.dump(j, open(sys.argv[2], "w"))' "$1" "$2"
 }
 pcrsig_cases="pcrsig-unseals pcrsig-inspect pcrsig-other-key-refused
 pcrsig-bad-signature-refused pcrsig-malformed-refused pcrsig-no-sha256-refused
-pcrsig-pcr-changed-refused pcrsig-phases-unseals pcrsig-ecdsa-unseals"
+pcrsig-pcr-changed-refused pcrsig-phases-unseals pcrsig-ecdsa-unseals
+pcrsig-cmdline-bound-unseals pcrsig-cmdline-override-refused pcrsig-both-ways-refused"
 case_pcrsig() {
 	local p=$work/pcrsig d=$work/pcrsig-dir v11 want pkfp pol sealed c shown
 	if [ -z "$measure" ]; then
@@ -841,6 +843,18 @@ case_pcrsig() {
 	else
 		expect pcrsig-unseals 0 "name=pcrsig kind=x509 verified"
 	fi
+	# PCR 12 bound directly beside the signed PCR 11 (systemd-cryptenroll's
+	# --tpm2-pcrs=12 with --tpm2-public-key): at its value for a UKI's own
+	# command line; one given by the boot loader (measured there by
+	# systemd-stub when Secure Boot is off) must not unseal.
+	seal_policy pcrsig-12 --policy-key "$in/uki.pub" --policy-pcrs 11 --pcr "12=sha256:$(pcr_value a 12)"
+	signed_unseal pcrsig-12 --policy "$p/enter.json"
+	expect pcrsig-cmdline-bound-unseals 0 "name=pcrsig-12 kind=x509 verified"
+	seal_policy pcrsig-both --policy-key "$in/uki.pub" --policy-pcrs 11 --pcr "11=sha256:$v11"
+	expect pcrsig-both-ways-refused 2 "PCR 11 is in --policy-pcrs and in --pcrs/--pcr: bind each PCR one way"
+	timeout 30 tpm2_pcrextend -T "$(tcti a)" "12:sha256=$(printf 'rd.break=pre-mount' | sha256sum | cut -c1-64)" >/dev/null 2>&1
+	signed_unseal pcrsig-12 --policy "$p/enter.json"
+	expect pcrsig-cmdline-override-refused 11 "bundle pcrsig-12: PCR 12 differs from the value it was sealed to: the boot state changed"
 	pol=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["sha256"][0]["pol"])' \
 		"$p/enter.json" 2>/dev/null)
 	tlsroot policy inspect "$p/enter.json"
