@@ -176,9 +176,11 @@ tb_make_initrd() {
 #   --uefi=ESP-DIR    a measured UEFI boot with no disk of its own: OVMF
 #                     (TB_OVMF_CODE, a fresh copy of TB_OVMF_VARS) boots
 #                     ESP-DIR/EFI/BOOT/BOOTX64.EFI (a unified kernel image,
-#                     its command line inside) from a read-only FAT disk;
-#                     the firmware and systemd-stub measure into the TPM
-#                     given as QEMU args. The NIC has no option ROM (no PXE
+#                     its command line inside) from a read-only FAT disk,
+#                     or, without that file, runs ESP-DIR/startup.nsh in
+#                     its UEFI shell (what a person types there); the
+#                     firmware and systemd-stub measure into the TPM given
+#                     as QEMU args. The NIC has no option ROM (no PXE
 #                     attempt before the disk).
 #   --append=WORDS    kernel command line: all of it with --initrd, added
 #                     to the test bed's with --payload (repeatable)
@@ -230,7 +232,8 @@ tb_start_vm() {
 	fi
 	local disk=() boot=() nic_rom=()
 	if [ -n "$esp" ]; then
-		[ -f "$esp/EFI/BOOT/BOOTX64.EFI" ] || { tb_log "tb_start_vm $name: no $esp/EFI/BOOT/BOOTX64.EFI"; return 1; }
+		[ -f "$esp/EFI/BOOT/BOOTX64.EFI" ] || [ -f "$esp/startup.nsh" ] ||
+			{ tb_log "tb_start_vm $name: no $esp/EFI/BOOT/BOOTX64.EFI or $esp/startup.nsh"; return 1; }
 		[ -r "$TB_OVMF_CODE" ] && [ -r "$TB_OVMF_VARS" ] ||
 			{ tb_log "tb_start_vm $name: no OVMF ($TB_OVMF_CODE); apt-get install ovmf (make host-setup)"; return 1; }
 		mkdir -p "$vm"

@@ -1,4 +1,4 @@
-DESC="measured UEFI boot, signed PCR 11 policy: the client's identity sealed (on the host, to the client's TPM) with --policy-key = the owner's PCR key and --policy-pcrs 11; a unified kernel image made by the guest's ukify (systemd-stub, the systemd dracut image with systemd-pcrphase, PCR 11 of the initrd phase signed with that key) booted by OVMF with swtpm. (1) the owner's UKI mounts the NFS mTLS root, unsealed with the UKI's own signature (/.extra); (2) a UKI whose initramfs was changed (a service added that watches for keys from before the unseal on) and not re-signed (the original .pcrsig and .pcrpkey copied in) stops in the initramfs with a line naming the policy, before any NFS request, and the added service finds no key; (3) a new UKI of that changed initramfs, signed with the same key, mounts the root with the same bundle (no reseal), and there the added service sees the keys (the control of (2)); no key byte in the UKIs or on the consoles"
+DESC="measured UEFI boot, signed PCR 11 policy: the client's identity sealed (on the host, to the client's TPM) with --policy-key = the owner's PCR key and --policy-pcrs 11; a unified kernel image made by the guest's ukify (systemd-stub, the systemd dracut image with systemd-pcrphase, PCR 11 of the initrd phase signed with that key) booted by OVMF with swtpm. (1) the owner's UKI mounts the NFS mTLS root, unsealed with the UKI's own signature (/.extra); (2) a UKI whose initramfs was changed (a service added that watches for keys from before the unseal on) and not re-signed (the original .pcrsig and .pcrpkey copied in) stops in the initramfs with a line naming the policy, before any NFS request, and the added service finds no key; (3) a new UKI of that changed initramfs, signed with the same key, mounts the root with the same bundle (no reseal), and there the added service sees the keys (the control of (2)); (4) the owner's UKI started from OVMF's UEFI shell with its own command line (rd.break=pre-mount added): systemd-stub measures it into PCR 12, which the bundle binds directly at its empty value, and the boot stops naming PCR 12 before any NFS request; no key byte in the UKIs or on the consoles"
 KERNELS="k7"
 TIMEOUT=1800
 . "$TB_HERE/nfsroot.sh"
@@ -48,10 +48,14 @@ uki_boot_to_root() {
 }
 
 host_run() { # payload label
-	local p vm=nfsroot-uki-$2 cmdline rc log first second third before observed refused pki=$TB_RUN/pki
+	local p vm=nfsroot-uki-$2 cmdline rc log first second third fourth before observed refused pki=$TB_RUN/pki
 	nr_prepare "$2" "$1" || { echo "FAIL provisioning (seal in the VM, dracut build) failed"; return; }
 	p=$TB_RUN/$vm
-	nr_host_seal "$2" "$p" --policy-key "$pki/pcr-public.pem" --policy-pcrs 11 >/dev/null ||
+	# PCR 12 bound directly at its value for the UKI's own command line
+	# (nothing measured there): OVMF has no Secure Boot keys, and
+	# systemd-stub would take a command line from the boot loader.
+	nr_host_seal "$2" "$p" --policy-key "$pki/pcr-public.pem" --policy-pcrs 11 \
+		--pcr "12=sha256:$(printf '0%.0s' $(seq 64))" >/dev/null ||
 		{ echo "FAIL setup: the signed-policy bundle could not be sealed (see the runner's log)"; return; }
 	cmdline="$(nr_append "$2" mtls) no_timer_check"
 	nr_build_images "$2" "$p" --bundle "$p/$NR_IDENTITY.bundle" --flavors systemd \
@@ -60,6 +64,25 @@ host_run() { # payload label
 
 	# (1) The owner's UKI: the root is mounted.
 	first=$(uki_boot_to_root "$vm-signed" "$2" "$p/uki-systemd.efi" "$p/esp-signed") || { echo "FAIL (1) $first"; return; }
+
+	# (4, run here while the owner's UKI is at hand) The owner's UKI
+	# started from the UEFI shell with a command line of its own:
+	# systemd-stub measures it into PCR 12, which the bundle binds.
+	mkdir -p "$p/esp-shell/EFI/tlsroot"
+	cp "$p/uki-systemd.efi" "$p/esp-shell/EFI/tlsroot/uki.efi"
+	printf 'fs0:\\EFI\\tlsroot\\uki.efi %s rd.break=pre-mount\r\n' "$cmdline" >"$p/esp-shell/startup.nsh"
+	before=$(nr_server_quiet)
+	nr_boot "$vm-override" "$2" "$p/esp-shell" --uefi --timeout=400
+	rc=$?
+	nr_stop_pids
+	sleep 2
+	fourth=$(nr_stop_verdict "$vm-override" $rc 400 \
+		'FATAL: tlsroot: cannot unseal the identity: bundle client1: PCR 12 differs from the value it was sealed to' \
+		"$before" "$(nr_server_compounds)" \
+		"the server saw NFS requests during a boot that had to stop (COMPOUND %s -> %s)" \
+		"stopped in the initramfs") || { echo "FAIL (4) ${fourth#FAIL }"; return; }
+	grep -aq 'Command line: .*rd.break=pre-mount' "$(tb_vm_log "$vm-override")" ||
+		{ echo "FAIL (4) the kernel did not get the shell's command line [log: $(tb_vm_log "$vm-override")]"; return; }
 
 	# (2) Changed initramfs, signature copied from the owner's UKI.
 	uki_tamper "$p/initrd-systemd.img" "$p/initrd-tampered.img"
@@ -101,5 +124,5 @@ host_run() { # payload label
 	*) echo "FAIL (3) the service added to the initramfs did not see the placed keys: '${observed:-no report}' [log: $log]"; return ;;
 	esac
 	third="$third; the added service saw $observed"
-	echo "PASS (1) $first; (2) changed initramfs, not re-signed: $second; (3) the change re-signed, same bundle: $third"
+	echo "PASS (1) $first; (2) changed initramfs, not re-signed: $second; (3) the change re-signed, same bundle: $third; (4) the owner's UKI with rd.break=pre-mount given at the UEFI shell: ${fourth#PASS }"
 }
