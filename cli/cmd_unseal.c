@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,7 @@ struct unsealed {
 	char name[TR_IDENTITY_NAME_MAX + 1];
 	int kind;
 	struct tr_secret payload;
+	char policy[PATH_MAX + 32];  /* the signed policy used, or "" */
 };
 
 struct unseal_run {
@@ -281,6 +283,8 @@ static void unseal_path(struct tr_tpm *t, const char *path,
 			struct unseal_run *r)
 {
 	int ask_pin = a->ask_pin, expect_lock = a->lock_pcr;
+	const struct tr_signed_policy *used = NULL;
+	struct tr_policy_set set = a->pol.set;
 	int ret;
 
 	struct tr_bundle_header *h = malloc(sizeof(*h));
@@ -296,15 +300,19 @@ static void unseal_path(struct tr_tpm *t, const char *path,
 		   lock_pcr_usable(h, expect_lock, &err) == 0) {
 		if (h->lock_pcr != TR_LOCK_PCR_NONE)
 			r->lock |= 1u << h->lock_pcr;
+		set.used = &used;
 		if (ask_pin && !pin && h->flags & TR_BUNDLE_FLAG_PIN)
-			ret = unseal_asking(t, h, ask_pin, &a->pol.set,
-					    &u->payload, &err);
+			ret = unseal_asking(t, h, ask_pin, &set, &u->payload,
+					    &err);
 		else
-			ret = tr_tpm_unseal(t, h, pin, &a->pol.set,
-					    &u->payload, &err);
+			ret = tr_tpm_unseal(t, h, pin, &set, &u->payload, &err);
 		if (ret == 0) {
 			snprintf(u->name, sizeof(u->name), "%s", h->name);
 			u->kind = h->kind;
+			u->policy[0] = '\0';
+			if (used)
+				tr_signed_policy_name(used, u->policy,
+						      sizeof(u->policy));
 			r->n_done++;
 		}
 	}
@@ -326,7 +334,13 @@ static int place(const struct unsealed *u, int verify)
 		ret = place_x509(&id, u->name, verify, &err);
 	else
 		ret = place_psk(&id, u->name, verify, &err);
-	return ret < 0 ? cli_fail(&err) : 0;
+	if (ret < 0)
+		return cli_fail(&err);
+	/* Which approval let this boot unseal: for the boot's log. */
+	if (u->policy[0])
+		fprintf(stderr, "tlsroot: note: %s: unsealed through the signed policy %s\n",
+			u->name, u->policy);
+	return 0;
 }
 
 static int name_unsealed(const struct unseal_run *r, const char *name)

@@ -44,9 +44,8 @@ static int same_key(const struct tr_bundle_header *h, const struct signer *k,
 	       !memcmp(p->key_name, h->policy_key.name, p->key_name_len);
 }
 
-/* "FILE" for a .tpol, "FILE entry N" for an entry of systemd's JSON. */
-static void policy_name(const struct tr_signed_policy *p, char *out,
-			size_t cap)
+void tr_signed_policy_name(const struct tr_signed_policy *p, char *out,
+			   size_t cap)
 {
 	const char *o = p->origin ? p->origin : "(unnamed)";
 
@@ -249,7 +248,7 @@ static int verify(struct tr_tpm *t, const struct tr_bundle_header *h,
 	if (tr_tpm_rc_base(rc) == TPM2_RC_SIGNATURE ||
 	    tr_tpm_rc_base(rc) == TPM2_RC_SCHEME ||
 	    tr_tpm_rc_base(rc) == TPM2_RC_VALUE) {
-		policy_name(p, which, sizeof(which));
+		tr_signed_policy_name(p, which, sizeof(which));
 		tr_error_set(err, TR_EXIT_NOPOLICY,
 			     "bundle %s: the signature of signed policy %s does not verify with the bundle's key; sign it again (%s)",
 			     h->name, which,
@@ -333,8 +332,11 @@ int tr_authorize_signed(struct tr_tpm *t, const struct tr_bundle_header *h,
 		have_now = 1;
 		if (memcmp(now, p->approved, TR_DIGEST_LEN))
 			continue;
-		if (authorize(t, h, p, ps, err) == 0)
+		if (authorize(t, h, p, ps, err) == 0) {
+			if (set->used)
+				*set->used = p;
 			return 0;
+		}
 		/* A bad signature: another file may hold a good one. */
 		if (err->code != TR_EXIT_NOPOLICY)
 			return -1;

@@ -57,7 +57,13 @@ struct tr_signed_policy {
 struct tr_policy_set {
 	const struct tr_signed_policy *p;
 	size_t n;
+	/* The caller's, may be NULL: set to the policy that authorized. */
+	const struct tr_signed_policy **used;
 };
+
+/* A policy for messages: "FILE", or "FILE entry N" in systemd's JSON. */
+void tr_signed_policy_name(const struct tr_signed_policy *p, char *out,
+			   size_t cap);
 
 /*
  * Parse a .tpol file: bad magic, truncation, bad lengths, trailing bytes,

@@ -715,7 +715,8 @@ case_signed_policy() {
 		"PCR 15 (the lock: reset value, extended at unseal)" "not bound: initramfs (PCR 9 or 11), kernel command line (PCR 8, 9 or 12)"
 	run a policy sign --key "$in/pol.key" --pcrs 4,7 -o "$p/boot1.tpol"
 	signed_unseal signed --policy-dir "$p"
-	expect signed-policy-unseals 0 "name=signed kind=x509 verified"
+	expect signed-policy-unseals 0 "name=signed kind=x509 verified" \
+		"note: signed: unsealed through the signed policy $p/boot1.tpol"
 	pcr_extend a 4
 	v4=$(pcr_value a 4)
 	v7=$(pcr_value a 7)
@@ -841,7 +842,8 @@ case_pcrsig() {
 	elif ! grep -qF "\"pkfp\":\"$pkfp\"" "$p/enter.json"; then
 		fail pcrsig-unseals "systemd-measure's pkfp is not $pkfp: $(cat "$p/enter.json" "$p/enter.json.err")"
 	else
-		expect pcrsig-unseals 0 "name=pcrsig kind=x509 verified"
+		expect pcrsig-unseals 0 "name=pcrsig kind=x509 verified" \
+			"note: pcrsig: unsealed through the signed policy $p/enter.json entry 1"
 	fi
 	# PCR 12 bound directly beside the signed PCR 11 (systemd-cryptenroll's
 	# --tpm2-pcrs=12 with --tpm2-public-key): at its value for a UKI's own
