@@ -115,10 +115,15 @@ tb_overlay_mount() {
 	echo "$m"
 }
 tb_overlay_umount() {
-	local m=$1/chroot
-	mountpoint -q "$m/dev" && umount "$m/dev"
-	mountpoint -q "$m/proc" && umount "$m/proc"
-	mountpoint -q "$m" && umount "$m"
+	local m=$1/chroot p
+	for p in "$m/dev" "$m/proc" "$m"; do
+		mountpoint -q "$p" && ! umount "$p" && umount -l "$p"
+	done
+	# Never remove through a mount that stayed (the host's /dev is bound
+	# there).
+	for p in "$m/dev" "$m/proc" "$m"; do
+		mountpoint -q "$p" && { tb_log "$p is still mounted; left in place"; return 1; }
+	done
 	rm -rf "$m" "$1/chroot-upper" "$1/chroot-work"
 }
 
