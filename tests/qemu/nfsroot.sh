@@ -322,10 +322,8 @@ nr_ukify() {
 			rc=1
 		else
 			cp "$3" "$merged/tmp/pcr-public.pem"
-			printf '%s\n' "$cmdline" >"$merged/tmp/uki-cmdline"
-			chroot "$merged" ukify build --linux="$(nr_uki_linux "$merged" "$kver")" --initrd=/tmp/initrd.img \
-				--cmdline=@/tmp/uki-cmdline --uname="$kver" --pcrpkey=/tmp/pcr-public.pem \
-				--section=.pcrsig:@/tmp/pcrsig.json --output=/tmp/uki.efi >"$work/ukify.log" 2>&1 || rc=1
+			nr_ukify_in "$merged" "$kver" "$cmdline" --pcrpkey=/tmp/pcr-public.pem \
+				--section=.pcrsig:@/tmp/pcrsig.json >"$work/ukify.log" 2>&1 || rc=1
 		fi
 		;;
 	*) nr_log "nr_ukify: give --sign or --copy-signature"; rc=1 ;;
@@ -336,22 +334,31 @@ nr_ukify() {
 	return $rc
 }
 
-# nr_build_uki CHROOT KVER CMDLINE KEY-DIR LOG: CHROOT/tmp/uki.efi from
-# CHROOT/tmp/initrd.img and the kernel KVER, with the guest's ukify; the
-# PCR 11 policy of the phase enter-initrd (where tlsroot unseals) signed
-# with KEY-DIR's pcr-private.pem.
 nr_uki_linux() { # chroot kver: the kernel's path in CHROOT
 	if [ -f "$1/boot/vmlinuz-$2" ]; then echo "/boot/vmlinuz-$2"; else echo "/usr/lib/modules/$2/vmlinuz"; fi
 }
-nr_build_uki() {
+
+# nr_ukify_in CHROOT KVER CMDLINE [ukify option...]: CHROOT/tmp/uki.efi
+# from CHROOT/tmp/initrd.img, the kernel KVER and CMDLINE, with the
+# guest's ukify and the options given.
+nr_ukify_in() {
 	local m=$1 kver=$2
 	printf '%s\n' "$3" >"$m/tmp/uki-cmdline"
-	cp "$4/pcr-private.pem" "$4/pcr-public.pem" "$m/tmp/" || return 1
-	chroot "$m" ukify build --linux="$(nr_uki_linux "$m" "$kver")" --initrd=/tmp/initrd.img --cmdline=@/tmp/uki-cmdline \
-		--uname="$kver" --pcr-private-key=/tmp/pcr-private.pem --pcr-public-key=/tmp/pcr-public.pem \
-		--phases=enter-initrd --output=/tmp/uki.efi >"$5" 2>&1
-	local rc=$?
-	rm -f "$m/tmp/pcr-private.pem"
+	shift 3
+	chroot "$m" ukify build --linux="$(nr_uki_linux "$m" "$kver")" --initrd=/tmp/initrd.img \
+		--cmdline=@/tmp/uki-cmdline --uname="$kver" --output=/tmp/uki.efi "$@"
+}
+
+# nr_build_uki CHROOT KVER CMDLINE KEY-DIR LOG: nr_ukify_in with the PCR 11
+# policy of the phase enter-initrd (where tlsroot unseals) signed with
+# KEY-DIR's pcr-private.pem.
+nr_build_uki() {
+	local rc
+	cp "$4/pcr-private.pem" "$4/pcr-public.pem" "$1/tmp/" || return 1
+	nr_ukify_in "$1" "$2" "$3" --pcr-private-key=/tmp/pcr-private.pem \
+		--pcr-public-key=/tmp/pcr-public.pem --phases=enter-initrd >"$5" 2>&1
+	rc=$?
+	rm -f "$1/tmp/pcr-private.pem"
 	return $rc
 }
 
